@@ -1,0 +1,3 @@
+grammar Kss;
+script : EOF ;
+WS : [ \t\r\n]+ -> skip ;
