@@ -20,7 +20,7 @@ public final class PolicyConfig implements Settable {
   public enum Prefault { NONE, NEXT_PAGE, NEXT_TWO_PAGES, COUNTER }
   public enum CacheKind { NONE, PER_CPU, GLOBAL }
   public enum Free { AT_EXIT, AFTER_RCU, AT_SWITCH }
-  public enum Invalidate { LOCAL, BROADCAST, INVLPGB }
+  public enum Invalidate { NONE, LOCAL, BROADCAST, INVLPGB }
 
   /** Pages mapped at creation: ALL, or the top {@code n} pages (0 = lazy). */
   public static final int POPULATE_ALL = -1;
@@ -127,8 +127,8 @@ public final class PolicyConfig implements Settable {
         free = Free.valueOf(Args.word(args, 0, "at_exit", "after_rcu", "at_switch").toUpperCase());
       }
       case "invalidate" -> {
-        Args.count(args, 1, "local, broadcast or invlpgb");
-        invalidate = Invalidate.valueOf(Args.word(args, 0, "local", "broadcast", "invlpgb").toUpperCase());
+        Args.count(args, 1, "none, local, broadcast or invlpgb");
+        invalidate = Invalidate.valueOf(Args.word(args, 0, "none", "local", "broadcast", "invlpgb").toUpperCase());
       }
       case "zero_on_reuse" -> { Args.count(args, 1, "yes or no"); zeroOnReuse = Args.yesNo(args, 0); }
       case "vfree" -> { Args.count(args, 1, "lazy or eager"); vfreeLazy = Args.word(args, 0, "lazy", "eager").equals("lazy"); }

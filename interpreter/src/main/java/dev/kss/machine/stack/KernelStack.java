@@ -1,0 +1,56 @@
+package dev.kss.machine.stack;
+
+/**
+ * A thread's stack: its VA range, which of its pages are mapped, and how deep it is in use.
+ * Pages are numbered from the top (page 0 holds {@code [top - 4 KiB, top)}), the order in which a
+ * downward-growing stack uses them; {@code depth d} uses pages {@code 0 .. ceil(d / 4 KiB) - 1}.
+ */
+public final class KernelStack {
+  public final Policy policy;
+  /** The VA just above the stack's highest byte. */
+  public final long top;
+  public final int pages;
+  /** vmalloc slot, or arena slot lin; for direct and heap stacks the first frame. */
+  public final long handle;
+  /** For arena stacks: the kstack_object pindex of the lowest page. */
+  public final long pindexBase;
+  /** Direct-mapped and malloc'ed stacks are contiguous frames, always resident, with no PTEs of their own. */
+  public final boolean directMapped;
+  private final long[] mapped;
+  private int mappedCount;
+  /** Owned by a live thread (its pages count in stacks.resident), not dead or cached. */
+  boolean live = true;
+  /** Bytes in use now, and the deepest so far. */
+  public long depth, deepest;
+
+  KernelStack(Policy policy, long top, int pages, long handle, long pindexBase, boolean directMapped) {
+    this.policy = policy;
+    this.top = top;
+    this.pages = pages;
+    this.handle = handle;
+    this.pindexBase = pindexBase;
+    this.directMapped = directMapped;
+    this.mapped = new long[(pages + 63) >>> 6];
+    if (directMapped) for (int i = 0; i < pages; i++) setMapped(i, true);
+  }
+
+  public long pageVa(int page) { return top - (long) (page + 1) * 4096; }
+
+  public boolean isMapped(int page) { return (mapped[page >>> 6] & (1L << page)) != 0; }
+
+  public int mappedCount() { return mappedCount; }
+
+  public boolean live() { return live; }
+
+  void setMapped(int page, boolean on) {
+    if (isMapped(page) == on) throw new IllegalStateException("page " + page + " already " + (on ? "mapped" : "unmapped"));
+    if (on) mapped[page >>> 6] |= 1L << page; else mapped[page >>> 6] &= ~(1L << page);
+    mappedCount += on ? 1 : -1;
+  }
+
+  /** The page that holds the byte at {@code offset} below the top ({@code offset >= 1}). */
+  public static int pageOf(long offset) { return (int) ((offset - 1) >>> 12); }
+
+  /** Pages in use at depth {@code bytes}. */
+  public static int pagesFor(long bytes) { return (int) ((bytes + 4095) >>> 12); }
+}

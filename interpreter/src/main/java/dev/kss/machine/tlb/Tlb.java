@@ -1,0 +1,165 @@
+package dev.kss.machine.tlb;
+
+import java.util.Arrays;
+
+/**
+ * One CPU's data TLB: an L1 dTLB and a second-level STLB, each set-associative with LRU
+ * replacement. Only kernel stack mappings pass through it, and those are global (they survive CR3
+ * switches, so PCIDs never come into play for them); a fill goes into both levels.
+ *
+ * <p>An entry remembers the frame and the PTE generation it was filled from. With 16 KiB coalescing
+ * (AMD's PTE coalescing; exact rules unsourced, we take: four PTEs, VA 16 KiB-aligned, frames
+ * contiguous and 16 KiB-aligned) one entry covers four pages and remembers four generations.
+ */
+public final class Tlb {
+  /** One cached translation as the caller sees it. */
+  public static final int MISS = -1;
+
+  private final Level l1, stlb;
+  private long clock;
+  private final int[] one = new int[4];
+
+  public Tlb(TlbConfig c) {
+    l1 = new Level(c.l1Entries, c.l1Ways, c.coalesce16k);
+    stlb = new Level(c.stlbEntries, c.stlbWays, c.coalesce16k);
+  }
+
+  /**
+   * Looks {@code vpn} up; returns the generation the entry was filled with for that page and its
+   * frame packed as {@code gen << 32 | pfn}, or -1 on a miss.
+   */
+  public long lookup(long vpn) {
+    clock++;
+    long r = l1.lookup(vpn, clock);
+    if (r != MISS) return r;
+    r = stlb.lookup(vpn, clock);
+    if (r != MISS) l1.fill(stlb.lastTag, stlb.lastPfn, stlb.lastGens, clock);
+    return r;
+  }
+
+  /** Fills one page's translation. */
+  public void fill(long vpn, int pfn, int gen) {
+    clock++;
+    one[0] = gen;
+    l1.fill(vpn, pfn, one, clock);
+    stlb.fill(vpn, pfn, one, clock);
+  }
+
+  /** Fills one coalesced entry for the four pages from {@code vpnBase} (16 KiB-aligned). */
+  public void fillCoalesced(long vpnBase, int pfnBase, int[] gens) {
+    clock++;
+    long tag = vpnBase | COALESCED;
+    l1.fill(tag, pfnBase, gens, clock);
+    stlb.fill(tag, pfnBase, gens, clock);
+  }
+
+  /** INVLPG: drops any entry covering {@code vpn}. */
+  public void invalidate(long vpn) {
+    l1.invalidate(vpn);
+    stlb.invalidate(vpn);
+  }
+
+  /** A full flush, global entries included. */
+  public void flushAll() {
+    l1.flush();
+    stlb.flush();
+  }
+
+  /** Entries in use in the STLB, for the REPL's :show tlb. */
+  public int entries() { return stlb.used(); }
+
+  /** Visits the STLB's valid entries: vpn (first page), pages covered, frame, generation of the first page. */
+  public void forEach(EntryVisitor v) { stlb.forEach(v); }
+
+  public interface EntryVisitor { void visit(long vpn, int pages, int pfn, int gen); }
+
+  static final long COALESCED = 1L << 62;
+  private static final long INVALID = -1;
+
+  private static final class Level {
+    final int sets, ways;
+    final boolean coalesce;
+    final long[] tag;
+    final int[] pfn;
+    final int[] gen;   // 4 per entry
+    final long[] stamp;
+    long lastTag; int lastPfn; final int[] lastGens = new int[4];
+
+    Level(int entries, int ways, boolean coalesce) {
+      this.ways = ways;
+      this.coalesce = coalesce;
+      this.sets = entries / ways;
+      tag = new long[entries];
+      Arrays.fill(tag, INVALID);
+      pfn = new int[entries];
+      gen = new int[entries * 4];
+      stamp = new long[entries];
+    }
+
+    /** With coalescing, the four pages of a 16 KiB group share a set, so one lookup finds either kind of entry. */
+    private int set(long t) {
+      long vpn = t & ~COALESCED;
+      return (int) ((coalesce ? vpn >>> 2 : vpn) & (sets - 1));
+    }
+
+    long lookup(long vpn, long now) {
+      long r = find(vpn, now);
+      if (r != MISS || !coalesce) return r;
+      return find((vpn & ~3L) | COALESCED, now, (int) (vpn & 3));
+    }
+
+    private long find(long vpn, long now) { return find(vpn, now, 0); }
+
+    private long find(long t, long now, int sub) {
+      int s = set(t) * ways;
+      for (int w = s; w < s + ways; w++) {
+        if (tag[w] == t) {
+          stamp[w] = now;
+          lastTag = t; lastPfn = pfn[w];
+          System.arraycopy(gen, w * 4, lastGens, 0, 4);
+          return ((long) gen[w * 4 + sub] << 32) | ((pfn[w] + sub) & 0xffffffffL);
+        }
+      }
+      return MISS;
+    }
+
+    void fill(long t, int p, int[] gens, long now) {
+      int s = set(t) * ways;
+      int victim = s;
+      for (int w = s; w < s + ways; w++) {
+        if (tag[w] == t || tag[w] == INVALID) { victim = w; break; }
+        if (stamp[w] < stamp[victim]) victim = w;
+      }
+      tag[victim] = t;
+      pfn[victim] = p;
+      System.arraycopy(gens, 0, gen, victim * 4, 4);
+      stamp[victim] = now;
+    }
+
+    void invalidate(long vpn) {
+      drop(vpn);
+      if (coalesce) drop((vpn & ~3L) | COALESCED);
+    }
+
+    private void drop(long t) {
+      int s = set(t) * ways;
+      for (int w = s; w < s + ways; w++) if (tag[w] == t) tag[w] = INVALID;
+    }
+
+    void flush() { Arrays.fill(tag, INVALID); }
+
+    int used() {
+      int n = 0;
+      for (long t : tag) if (t != INVALID) n++;
+      return n;
+    }
+
+    void forEach(EntryVisitor v) {
+      for (int w = 0; w < tag.length; w++) {
+        if (tag[w] == INVALID) continue;
+        boolean c = (tag[w] & COALESCED) != 0;
+        v.visit(tag[w] & ~COALESCED, c ? 4 : 1, pfn[w], gen[w * 4]);
+      }
+    }
+  }
+}
