@@ -1,2 +1,84 @@
 package dev.kss.cli;
-public final class Main { public static void main(String[] a) { System.out.println("kss"); } }
+
+import dev.kss.run.Options;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kss FILE.kss}, {@code kss run FILE.kss [--seed N] [--json OUT] [--check] [--debug]}, {@code kss} (REPL). */
+@Command(name = "kss", mixinStandardHelpOptions = true, version = "kss 0.1.0",
+    description = "Kernel-stack scenario simulator: runs a .kss scenario and checks its expectations.",
+    footer = {"", "Exit codes: 0 every expectation held, 1 one failed, 2 the script is wrong."},
+    subcommands = Main.Run.class)
+public final class Main implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to run")
+  String file;
+
+  @Mixin RunOptions options;
+
+  PrintStream out = System.out, err = System.err;
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit code. Never throws. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    Main main = new Main();
+    main.out = out;
+    main.err = err;
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExitCodeExceptionMapper(e -> 2);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      err.println("kss: internal error: " + e);
+      return 2;
+    });
+    try {
+      return cl.execute(args);
+    } catch (RuntimeException e) {
+      err.println("kss: internal error: " + e);
+      return 2;
+    }
+  }
+
+  @Override public Integer call() {
+    if (file == null) {
+      out.println("kss: the REPL is not available yet; run a scenario with: kss FILE.kss (see kss --help)");
+      return 0;
+    }
+    return options.run(file, out, err);
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a scenario and report.")
+  static final class Run implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+    @Parameters(index = "0", paramLabel = "FILE.kss", description = "the scenario to run") String file;
+    @Mixin RunOptions options;
+
+    @Override public Integer call() { return options.run(file, parent.out, parent.err); }
+  }
+
+  static final class RunOptions {
+    @Option(names = "--seed", paramLabel = "N", description = "the random seed (overrides the script's seed)")
+    Long seed;
+    @Option(names = "--json", paramLabel = "OUT.json", description = "also write the metrics and expectations as JSON")
+    Path json;
+    @Option(names = "--check", description = "check the machine's invariants after every event (slower)")
+    boolean check;
+    @Option(names = "--debug", description = "show stack traces of internal errors")
+    boolean debug;
+
+    int run(String file, PrintStream out, PrintStream err) {
+      Options o = Options.defaults().withSeed(seed).withCheck(check);
+      return new Runner(out, err, debug).run(file, o, json);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.kss.ast;
+
+import java.util.List;
+
+/** Declarations and control flow; events are the {@link Event} branch of this family. */
+public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, Stmt.JsPolicy, Stmt.DistDecl,
+    Stmt.Let, Stmt.Seed, Stmt.DefaultPolicy, Stmt.Repeat, Stmt.For, Stmt.If, Stmt.Expect, Stmt.Print, Event {
+  Pos pos();
+
+  /** {@code machine { KEY VALUE ... }} */
+  record Machine(Pos pos, List<Setting> settings) implements Stmt {}
+
+  /** {@code use linux} (a stdlib module) or {@code use "path.kss"} (relative to this file). */
+  record Use(Pos pos, String name, boolean isPath, Pos namePos) implements Stmt {}
+
+  /** {@code policy NAME [extends BASE] [{ SETTING ... }]}; {@code base} null: the built-in default. */
+  record PolicyDecl(Pos pos, Ident name, Ident base, List<Setting> settings) implements Stmt {}
+
+  /** {@code policy NAME = js "file.js" [extends BASE] [{ KEY VALUE ... }]} */
+  record JsPolicy(Pos pos, Ident name, String file, Pos filePos, Ident base, List<Setting> options) implements Stmt {}
+
+  /** {@code dist NAME = histogram { SIZE: PCT, ... } | uniform(A, B) | fixed(A)} */
+  record DistDecl(Pos pos, Ident name, Dist dist) implements Stmt {}
+
+  sealed interface Dist {}
+  record Bucket(Expr size, Expr weight) {}
+  record Histogram(List<Bucket> buckets) implements Dist {}
+  record Uniform(Expr low, Expr high) implements Dist {}
+  record Fixed(Expr size) implements Dist {}
+
+  record Let(Pos pos, Ident name, Expr value) implements Stmt {}
+
+  record Seed(Pos pos, Expr value) implements Stmt {}
+
+  record DefaultPolicy(Pos pos, Ident policy) implements Stmt {}
+
+  record Repeat(Pos pos, Expr count, List<Stmt> body) implements Stmt {}
+
+  /** {@code for I in A..B { ... }}: A to B inclusive. */
+  record For(Pos pos, Ident var, Expr from, Expr to, List<Stmt> body) implements Stmt {}
+
+  /** {@code otherwise} is empty when there is no else. */
+  record If(Pos pos, Expr cond, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
+
+  /** {@code text} is the expression as written, for the report. */
+  record Expect(Pos pos, Expr cond, String text) implements Stmt {}
+
+  record Print(Pos pos, List<Expr> values) implements Stmt {}
+}

@@ -1,0 +1,423 @@
+package dev.kss.run;
+
+import dev.kss.ast.Event;
+import dev.kss.ast.Expr;
+import dev.kss.ast.Pos;
+import dev.kss.ast.ScriptError;
+import dev.kss.ast.Stmt;
+import dev.kss.ast.ThreadRef;
+import dev.kss.check.PolicyDef;
+import dev.kss.check.Program;
+import dev.kss.check.Ref;
+import dev.kss.check.Values;
+import dev.kss.machine.Machine;
+import dev.kss.machine.SimError;
+import dev.kss.machine.sched.Task;
+import dev.kss.machine.sched.ThreadKind;
+import dev.kss.machine.stack.Policy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A running scenario: a resumable cursor over the program's statements. Blocks and loops are
+ * frames on an explicit stack (no Java recursion), so a run can stop after any event and go on
+ * later: {@link #step()} runs until one more event has executed, {@link #runToEnd()} until the
+ * end. Statements the checker adds to the program later (the REPL) run when the cursor gets there.
+ *
+ * <p>Errors while running (a {@link SimError} from the machine, a thread that was never forked, a
+ * CPU out of range) are {@link ScriptError}s located at the event's thread argument or at the
+ * offending expression.
+ */
+public final class Session {
+  private final Program program;
+  private final Options options;
+  private final Evaluator eval;
+  private final SplittableRandom rng;
+  private final Families threads = new Families();
+  private final Map<Stmt.Expect, Expectation> expectations = new LinkedHashMap<>();
+  private Machine machine;
+  private Policy[] policies = new Policy[8];
+  /** Policies in the order the machine got them: the report's order. */
+  private final List<PolicyDef> used = new ArrayList<>();
+  private Sampler[] dists = new Sampler[8];
+  private Frame[] frames = new Frame[16];
+  private int top;
+  private long steps;
+  private long events;
+
+  public Session(Program program, Options options) {
+    this.program = program;
+    this.options = options;
+    this.eval = new Evaluator(this, program);
+    this.rng = new SplittableRandom(options.seed() != null ? options.seed() : program.seed());
+    for (int i = 0; i < frames.length; i++) frames[i] = new Frame();
+    frames[0].set(Frame.TOP, program.statements(), null, null);
+  }
+
+  // ---- the cursor
+
+  /** Runs until one more event has executed; false when the end was reached first. */
+  public boolean step() {
+    eval.sync();
+    while (true) {
+      Frame f = frames[top];
+      if (f.pc < f.body.size()) {
+        Stmt s = f.body.get(f.pc++);
+        budget(s.pos());
+        if (exec(s)) return true;
+      } else if (top == 0) {
+        return false;
+      } else if (finish(f)) {
+        return true;
+      }
+    }
+  }
+
+  public void runToEnd() { while (step()) { } }
+
+  /** Whether every statement so far has run (the REPL may add more). */
+  public boolean atEnd() {
+    for (int i = top; i >= 0; i--) if (frames[i].pc < frames[i].body.size()) return false;
+    return true;
+  }
+
+  /** The statement the cursor will run next, or null at the end (for breakpoints and :step). */
+  public Stmt next() {
+    for (int i = top; i >= 0; i--) if (frames[i].pc < frames[i].body.size()) return frames[i].body.get(frames[i].pc);
+    return null;
+  }
+
+  public long events() { return events; }
+  public long seed() { return options.seed() != null ? options.seed() : program.seed(); }
+  public Program program() { return program; }
+
+  /** The machine, built on first use from the script's machine block. */
+  public Machine machine() {
+    if (machine == null) machine = new Machine(program.machine());
+    return machine;
+  }
+
+  /** The policies forked with or measured so far, in that order. */
+  public List<PolicyDef> usedPolicies() { return used; }
+
+  /** Every expect that ran, in the order they first ran. */
+  public List<Expectation> expectations() { return List.copyOf(expectations.values()); }
+
+  public boolean allExpectationsHeld() {
+    for (Expectation e : expectations.values()) if (!e.passed()) return false;
+    return true;
+  }
+
+  /** The machine's Policy for a checked policy, defined on first use. */
+  public Policy policy(PolicyDef def) {
+    if (def.slot() >= policies.length) policies = java.util.Arrays.copyOf(policies, Math.max(def.slot() + 1, policies.length * 2));
+    Policy p = policies[def.slot()];
+    if (p == null) {
+      p = def.builtin() ? machine().builtinDefault() : machine().definePolicy(def.name(), def.config().copy());
+      policies[def.slot()] = p;
+      used.add(def);
+    }
+    return p;
+  }
+
+  Object metric(Ref.Metric m) {
+    return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
+  }
+
+  SplittableRandom rng() { return rng; }
+  int pageSize() { return program.machine().pageSize; }
+
+  private void budget(Pos pos) { budget(pos, 1); }
+
+  private void budget(Pos pos, long n) {
+    if (options.budget() > 0 && (steps += n) > options.budget())
+      throw new ScriptError(pos, "stopped after " + options.budget() + " steps (the run's budget)");
+  }
+
+  private Frame push(int kind, List<Stmt> body, Stmt owner, Task task) {
+    if (++top == frames.length) {
+      frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+      for (int i = top; i < frames.length; i++) frames[i] = new Frame();
+    }
+    return frames[top].set(kind, body, owner, task);
+  }
+
+  /** The end of a frame's body: loop again, or pop it and run its closing event. True if an event ran. */
+  private boolean finish(Frame f) {
+    switch (f.kind) {
+      case Frame.REPEAT -> {
+        if (--f.remaining > 0) { budget(f.owner.pos()); f.pc = 0; return false; }
+      }
+      case Frame.FOR -> {
+        if (++f.value <= f.end) {
+          budget(f.owner.pos());
+          eval.setNumber(f.slot, f.value);
+          f.pc = 0;
+          return false;
+        }
+      }
+      default -> {}
+    }
+    top--;
+    Event e = f.owner instanceof Event ev ? ev : null;
+    if (e == null) return false;
+    Task t = f.task;
+    try {
+      switch (f.kind) {
+        case Frame.SYSCALL -> { machine.depth(t, 0); machine.leave(t); }
+        case Frame.ATOMIC -> machine.preemptEnable(t);
+        case Frame.NOIRQ -> machine.irqEnable(t);
+        default -> throw new IllegalStateException("frame " + f.kind);
+      }
+      afterEvent();
+    } catch (RuntimeException x) {
+      throw located(x, e.thread().pos());
+    }
+    return true;
+  }
+
+  // ---- statements
+
+  /** Runs one statement; true when it was an event. */
+  private boolean exec(Stmt s) {
+    switch (s) {
+      case Stmt.Machine m -> {}
+      case Stmt.Use u -> {}
+      case Stmt.PolicyDecl p -> {}
+      case Stmt.JsPolicy j -> {}
+      case Stmt.Seed seed -> {}
+      case Stmt.DefaultPolicy d -> {}
+      case Stmt.DistDecl d -> {
+        int slot = program.slot(d.name());
+        if (slot >= dists.length) dists = java.util.Arrays.copyOf(dists, Math.max(slot + 1, dists.length * 2));
+        dists[slot] = sampler(d.dist());
+      }
+      case Stmt.Let let -> eval.set(program.slot(let.name()), let.value());
+      case Stmt.Repeat r -> {
+        long n = count(r.count(), "a repeat count");
+        if (n > 0 && !r.body().isEmpty()) push(Frame.REPEAT, r.body(), r, null).remaining = n;
+        else if (n > 1) budget(r.pos(), n - 1);
+      }
+      case Stmt.For f -> {
+        double from = eval.num(f.from()), to = eval.num(f.to());
+        whole(from, f.from().pos(), "the start of the range");
+        whole(to, f.to().pos(), "the end of the range");
+        if (from <= to) {
+          int slot = program.slot(f.var());
+          eval.setNumber(slot, from);
+          Frame fr = push(Frame.FOR, f.body(), f, null);
+          fr.slot = slot;
+          fr.value = from;
+          fr.end = to;
+        }
+      }
+      case Stmt.If i -> {
+        List<Stmt> branch = eval.bool(i.cond()) ? i.then() : i.otherwise();
+        if (!branch.isEmpty()) push(Frame.BLOCK, branch, i, null);
+      }
+      case Stmt.Expect e -> {
+        StringBuilder values = new StringBuilder();
+        boolean held = eval.explain(e.cond(), values);
+        expectations.computeIfAbsent(e, Expectation::new).record(held, values.toString());
+      }
+      case Stmt.Print p -> {
+        StringBuilder line = new StringBuilder();
+        for (Expr e : p.values()) {
+          if (!line.isEmpty()) line.append(' ');
+          line.append(eval.format(e));
+        }
+        options.printer().accept(line.toString());
+      }
+      case Event e -> {
+        try {
+          event(e);
+          afterEvent();
+        } catch (RuntimeException x) {
+          throw located(x, e.thread() != null ? e.thread().pos() : e.pos());
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void afterEvent() {
+    events++;
+    if (options.check()) {
+      try {
+        machine.checkInvariants();
+      } catch (IllegalStateException x) {
+        throw new InvariantBroken(x);
+      }
+    }
+  }
+
+  /** An exception from the model as a located script error. */
+  private static ScriptError located(RuntimeException x, Pos pos) {
+    return switch (x) {
+      case ScriptError se -> se;
+      case SimError se -> new ScriptError(pos, se.getMessage(), se);
+      case InvariantBroken ib -> new ScriptError(pos, "internal error: a machine invariant broke after this event: "
+          + ib.getCause().getMessage(), ib.getCause());
+      default -> new ScriptError(pos, "internal error in the model: " + x, x);
+    };
+  }
+
+  private static final class InvariantBroken extends RuntimeException {
+    InvariantBroken(IllegalStateException cause) { super(cause); }
+  }
+
+  private void event(Event e) {
+    Machine m = machine();
+    switch (e) {
+      case Event.Fork f -> fork(f);
+      case Event.Simple s -> {
+        Task t = task(s.thread());
+        switch (s.op()) {
+          case EXIT -> m.exit(t);
+          case ENTER -> m.enter(t);
+          case LEAVE -> m.leave(t);
+          case SLEEP -> m.sleep(t);
+          case RUN -> m.run(t);
+          case PREEMPT_DISABLE -> m.preemptDisable(t);
+          case PREEMPT_ENABLE -> m.preemptEnable(t);
+          case IRQ_DISABLE -> m.irqDisable(t);
+          case IRQ_ENABLE -> m.irqEnable(t);
+        }
+      }
+      case Event.Depth d -> {
+        Task t = task(d.thread());
+        m.depth(t, d.size() != null ? bytes(d.size()) : dists[program.slot(d.dist())].sample(rng));
+      }
+      case Event.Syscall s -> {
+        Task t = task(s.thread());
+        long depth = s.size() != null ? bytes(s.size()) : s.dist() != null ? dists[program.slot(s.dist())].sample(rng) : -1;
+        m.enter(t);
+        if (depth >= 0) m.depth(t, depth);
+        push(Frame.SYSCALL, s.body(), s, t);
+      }
+      case Event.Guarded g -> {
+        Task t = task(g.thread());
+        if (g.irq()) m.irqDisable(t); else m.preemptDisable(t);
+        push(g.irq() ? Frame.NOIRQ : Frame.ATOMIC, g.body(), g, t);
+      }
+      case Event.Ensure en -> m.ensure(task(en.thread()), bytes(en.size()));
+      case Event.Wake w -> m.wake(task(w.thread()), w.cpu() == null ? -1 : cpu(w.cpu()));
+      case Event.Migrate mg -> m.migrate(task(mg.thread()), cpu(mg.cpu()));
+      case Event.Publish p -> m.publish(task(p.thread()), bytes(p.offset()));
+      case Event.Touch t -> m.touch(task(t.thread()), bytes(t.offset()), cpu(t.cpu()));
+      case Event.Advance a -> {
+        double ns = eval.num(a.duration());
+        if (!(ns >= 0 && ns <= 1e18)) throw new ScriptError(a.duration().pos(), "a duration must be between 0 and 31 years, not " + Format.nanos(ns));
+        m.advance(Math.round(ns));
+      }
+      case Event.RcuSync r -> m.rcuSync();
+    }
+  }
+
+  private void fork(Event.Fork f) {
+    ThreadRef ref = f.thread();
+    int family = program.family(ref);
+    int index = index(ref);
+    if (threads.get(family, index) != null)
+      throw new ScriptError(ref.pos(), "thread '" + name(ref, index) + "' was already forked");
+    Task parent = f.parent() == null ? null : task(f.parent());
+    int cpu = f.cpu() == null ? 0 : cpu(f.cpu());
+    ThreadKind kind = f.kind() == Event.Kind.KERNEL ? ThreadKind.KERNEL : ThreadKind.USER;
+    Policy policy = policy(program.policyOf(f));
+    threads.put(family, index, machine().fork(name(ref, index), cpu, kind, policy, parent));
+  }
+
+  private static String name(ThreadRef ref, int index) {
+    return ref.indexed() ? ref.family() + "[" + index + "]" : ref.family();
+  }
+
+  private int index(ThreadRef ref) {
+    if (!ref.indexed()) return 0;
+    double v = eval.num(ref.index());
+    if (v != Math.rint(v) || v < 0 || v > Families.MAX_INDEX)
+      throw new ScriptError(ref.index().pos(), "a thread index must be a whole number from 0 to " + Families.MAX_INDEX + ", not " + Values.number(v));
+    return (int) v;
+  }
+
+  private Task task(ThreadRef ref) {
+    int index = index(ref);
+    Task t = threads.get(program.family(ref), index);
+    if (t == null) throw new ScriptError(ref.pos(), "thread '" + name(ref, index) + "' was never forked");
+    return t;
+  }
+
+  private int cpu(Expr e) {
+    double v = eval.num(e);
+    String problem = Values.cpuProblem(v, program.machine().cpus);
+    if (problem != null) throw new ScriptError(e.pos(), problem);
+    return (int) v;
+  }
+
+  /** A size or offset in whole bytes, between 0 and 1 TiB. */
+  private long bytes(Expr e) {
+    double v = eval.num(e);
+    if (!(v >= 0 && v <= 0x1p40)) throw new ScriptError(e.pos(), "a size must be between 0 B and 1 TiB, not " + Format.bytes(v));
+    return (long) v;
+  }
+
+  private long count(Expr e, String what) {
+    double v = eval.num(e);
+    whole(v, e.pos(), what);
+    return v < 0 ? 0 : (long) v;
+  }
+
+  private static void whole(double v, Pos pos, String what) {
+    if (v != Math.rint(v) || Math.abs(v) > 9e15) throw new ScriptError(pos, what + " must be a whole number, not " + Values.number(v));
+  }
+
+  private Sampler sampler(Stmt.Dist d) {
+    return switch (d) {
+      case Stmt.Fixed f -> Sampler.fixed(bytes(f.size()));
+      case Stmt.Uniform u -> {
+        long lo = bytes(u.low()), hi = bytes(u.high());
+        if (hi < lo) throw new ScriptError(u.high().pos(), "uniform(LOW, HIGH) needs LOW <= HIGH");
+        yield Sampler.uniform(lo, hi);
+      }
+      case Stmt.Histogram h -> {
+        double[] sizes = new double[h.buckets().size()], weights = new double[sizes.length];
+        double sum = 0;
+        for (int i = 0; i < sizes.length; i++) {
+          Stmt.Bucket b = h.buckets().get(i);
+          sizes[i] = bytes(b.size());
+          weights[i] = eval.num(b.weight());
+          if (!(weights[i] >= 0)) throw new ScriptError(b.weight().pos(), "a percentage cannot be negative");
+          sum += weights[i];
+        }
+        if (Math.abs(sum - 1) > 1e-6)
+          throw new ScriptError(h.buckets().get(0).size().pos(), "the percentages add up to " + Format.percent(sum) + ", expected 100%");
+        yield Sampler.histogram(sizes, weights);
+      }
+    };
+  }
+
+  /** One block being run: the top level, a loop, a branch, or the body of syscall/atomic/noirq. */
+  private static final class Frame {
+    static final int TOP = 0, BLOCK = 1, REPEAT = 2, FOR = 3, SYSCALL = 4, ATOMIC = 5, NOIRQ = 6;
+    int kind;
+    List<Stmt> body;
+    int pc;
+    Stmt owner;
+    Task task;
+    long remaining;
+    int slot;
+    double value, end;
+
+    Frame set(int kind, List<Stmt> body, Stmt owner, Task task) {
+      this.kind = kind;
+      this.body = body;
+      this.owner = owner;
+      this.task = task;
+      this.pc = 0;
+      return this;
+    }
+  }
+}
