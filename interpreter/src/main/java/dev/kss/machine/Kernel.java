@@ -13,7 +13,7 @@ import dev.kss.machine.tlb.Mmu;
  * RCU, the clock and the cost model, and the metrics. Policies keep their own allocator state on
  * top of it (MODEL.md section 2).
  */
-public final class Kernel {
+public final class Kernel implements java.io.Serializable {
   public final MachineConfig config;
   public final CostModel costs;
   public final PhysicalMemory memory;

@@ -38,7 +38,7 @@ public final class Machine implements Policy.Machinery {
   private final ArrayList<Task> live = new ArrayList<>();
   private int nextTaskId;
   private int vmallocWindows, arenaWindows;
-  private EventListener listener;
+  private transient EventListener listener;
 
   public Machine(MachineConfig config) {
     this.k = new Kernel(config);

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code machine { ... }}: defaults as LANGUAGE.md says ({@code cpus 4}, {@code memory 16 GiB},
  * {@code page 4 KiB}), one NUMA node, and RCU's minimum grace period of 3 ms (MODEL.md section 1).
  */
-public final class MachineConfig implements Settable {
+public final class MachineConfig implements Settable, java.io.Serializable {
   public static final int MAX_CPUS = 4096;
 
   public int cpus = 4;

@@ -13,7 +13,7 @@ import java.util.Map;
  * These are the only calibrated numbers of kss: every latency a script reports is a sum of them,
  * as the mechanisms walk. Each can be overridden in {@code machine { costs { invlpg 100 ns } }}.
  */
-public final class CostModel implements Settable {
+public final class CostModel implements Settable, java.io.Serializable {
   /** One primitive: its key in {@code costs { }}, its default, and where the default comes from. */
   public enum Primitive {
     INVLPG("invlpg", 100, "INVLPG of one page: arch/x86/mm/tlb.c comment ('about 100 ns')"),

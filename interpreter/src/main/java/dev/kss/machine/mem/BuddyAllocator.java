@@ -13,7 +13,7 @@ import java.util.Arrays;
  * (A real boot frees all memory into the lists at once; which block comes next is the same: the
  * lowest unused one.)
  */
-final class BuddyAllocator {
+final class BuddyAllocator implements java.io.Serializable {
   static final int MAX_ORDER = 10;
   private static final int NONE = -1;
 

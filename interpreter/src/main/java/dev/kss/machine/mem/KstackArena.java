@@ -23,7 +23,7 @@ import java.util.Arrays;
  * place it 2 MiB into the window, which is not a multiple of K pages, so imports are bumped and read
  * EFFFB (the common case: 4 alignments in 5, freebsd-osv.md A8).
  */
-public final class KstackArena {
+public final class KstackArena implements java.io.Serializable {
   public static final long VM_MIN_KERNEL_ADDRESS = 0xfffffe0000000000L;
   /** 64 GiB of KVA for each policy's arena. */
   public static final long WINDOW = 64L << 30;

@@ -11,7 +11,7 @@ package dev.kss.machine.mem;
  * from, so an access through an entry that outlived an unmap or a remap is caught in O(1)
  * (MODEL.md section 1; David Laight's counter-example, LKML 18 March 2024).
  */
-public final class PageTable {
+public final class PageTable implements java.io.Serializable {
   public static final long PRESENT = 1, ACCESSED = 2, GLOBAL = 4, PAGE_SIZE_2M = 8;
   private static final int PFN_SHIFT = 4, GEN_SHIFT = 36;
   private static final long PFN_MASK = (1L << 32) - 1;

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * since v5.14, commit 44042b449872). Every frame knows whether it is allocated, which the invariant
  * checker uses: no stack page may be backed by a free frame.
  */
-public final class PhysicalMemory {
+public final class PhysicalMemory implements java.io.Serializable {
   /** Highest order kept on the per-CPU lists. */
   static final int PCP_MAX_ORDER = 3;
   /**

@@ -13,10 +13,10 @@ import java.util.TreeMap;
  * <p>{@code pg_color} is 0 for kernel objects (vm_object.c {@code _vm_object_allocate}), so a run is
  * simply {@code pindex >> 9}.
  */
-public final class Reservations {
+public final class Reservations implements java.io.Serializable {
   public static final int PAGES = 512;
 
-  private static final class Reservation {
+  private static final class Reservation implements java.io.Serializable {
     final int block;
     final long[] popmap = new long[PAGES / 64];
     int popcnt;

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * each area with its guard page). Slots are reused last-freed first (the kernel takes the lowest
  * fitting address; the difference does not change any metric kss reports).
  */
-public final class VmallocArea {
+public final class VmallocArea implements java.io.Serializable {
   public static final long VMALLOC_START = 0xffffc90000000000L;
   public static final long VMALLOC_SIZE = 32L << 40;
   /** Each policy gets its own 512 GiB window, as if it ran in its own kernel. */

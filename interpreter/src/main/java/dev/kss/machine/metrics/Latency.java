@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
  * Simulated nanoseconds per operation: the exact mean and maximum, and percentiles from an
  * HdrHistogram at three significant digits (deterministic, constant memory, no allocation per sample).
  */
-public final class Latency {
+public final class Latency implements java.io.Serializable {
   public enum Op { FORK, EXIT, ENTER, LEAVE, SWITCH }
 
   private final Histogram histogram = new Histogram(3);

@@ -17,7 +17,13 @@ public final class MetricCatalog {
   private static final Map<String, Info> ALL = new LinkedHashMap<>();
 
   private static void add(String name, Unit unit, String meaning) {
-    ALL.put(name, new Info(name, unit, name.substring(0, name.indexOf('.')), meaning));
+    String area = switch (name) {
+      case "prefaults" -> "faults";
+      case "ipis" -> "tlb";
+      case "supply.resident" -> "stacks";
+      default -> name.substring(0, name.indexOf('.'));
+    };
+    ALL.put(name, new Info(name, unit, area, meaning));
   }
 
   static {

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * id), so that {@code dyn.stacks.resident} counts only the threads of {@code dyn} (MODEL.md section 2).
  * Every update names the policy it belongs to and lands in both places.
  */
-public final class Metrics {
+public final class Metrics implements java.io.Serializable {
   private static final int N = Counter.values().length;
   private static final int OPS = Latency.Op.values().length;
 

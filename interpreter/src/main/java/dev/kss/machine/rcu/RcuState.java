@@ -14,12 +14,12 @@ import java.util.List;
  * (MODEL.md's one-line summary says they run "at its end"; that would let a stack be reused while a
  * reader that started before its call_rcu still holds it, so we follow the kernel.)
  */
-public final class RcuState {
+public final class RcuState implements java.io.Serializable {
   /** Work deferred past a grace period, e.g. freeing a dead thread's stack. */
-  public interface Callback { void invoke(); }
+  public interface Callback extends java.io.Serializable { void invoke(); }
 
   /** Tells whether a CPU is in an extended quiescent state right now (idle or user mode). */
-  public interface QuiescentProbe { boolean quiescent(int cpu); }
+  public interface QuiescentProbe extends java.io.Serializable { boolean quiescent(int cpu); }
 
   private final int cpus;
   private final long minGpNs;

@@ -4,7 +4,7 @@ import dev.kss.machine.tlb.Tlb;
 import dev.kss.machine.tlb.TlbConfig;
 
 /** One CPU: what it runs (null when idle), how many threads are queued on it, and its TLB. */
-public final class Cpu {
+public final class Cpu implements java.io.Serializable {
   public final int id;
   public final int node;
   public Task current;

@@ -4,7 +4,7 @@ import dev.kss.machine.stack.KernelStack;
 import dev.kss.machine.stack.Policy;
 
 /** A thread: the kernel's task_struct, reduced to what stack policies see. */
-public final class Task {
+public final class Task implements java.io.Serializable {
   public enum State { RUNNABLE, SLEEPING, DEAD }
 
   public final String name;

@@ -5,7 +5,7 @@ package dev.kss.machine.stack;
  * Pages are numbered from the top (page 0 holds {@code [top - 4 KiB, top)}), the order in which a
  * downward-growing stack uses them; {@code depth d} uses pages {@code 0 .. ceil(d / 4 KiB) - 1}.
  */
-public final class KernelStack {
+public final class KernelStack implements java.io.Serializable {
   public final Policy policy;
   /** The VA just above the stack's highest byte. */
   public final long top;

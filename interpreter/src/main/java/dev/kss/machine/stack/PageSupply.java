@@ -7,7 +7,7 @@ package dev.kss.machine.stack;
  * enter/leave variant the same per-CPU pages are the page cache that kernel entry maps from and
  * exit gives back to (Tatashin, 16 March 2024).
  */
-final class PageSupply {
+final class PageSupply implements java.io.Serializable {
   private final int capacity;
   private final int[][] pages;
   private final int[] count;

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  * (kernel/fork.c; taken with this_cpu_xchg, returned with a cmpxchg into an empty slot). Global:
  * FreeBSD's {@code kstack_cache} UMA zone cache, {@code max(128, 4 * ncpus)} stacks (vm_glue.c).
  */
-final class PerCpuStackCache {
+final class PerCpuStackCache implements java.io.Serializable {
   private final KernelStack[][] perCpu;
   private final ArrayDeque<KernelStack> global;
   private final int size;

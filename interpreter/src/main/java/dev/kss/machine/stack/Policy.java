@@ -19,7 +19,7 @@ import dev.kss.machine.tlb.Mmu;
  * says, with allocator state of its own (VA window, stack cache, page supply, reservations), as if
  * it ran in its own kernel over the machine's shared memory, page table and TLBs.
  */
-public final class Policy {
+public final class Policy implements java.io.Serializable {
   /** x86-64 direct map (page_offset_base without KASLR): direct and malloc'ed stacks live here. */
   public static final long DIRECT_MAP = 0xffff888000000000L;
 
@@ -425,7 +425,7 @@ public final class Policy {
   @Override public String toString() { return name; }
 
   /** What the policy needs back from the machine while a thread runs. */
-  public interface Machinery {
+  public interface Machinery extends java.io.Serializable {
     void kill(Task t, String why);
 
     /** The thread touches page {@code p} of its stack, the guard included. */

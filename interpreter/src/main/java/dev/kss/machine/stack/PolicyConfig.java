@@ -13,7 +13,7 @@ import java.util.List;
  * policy, today's Linux (LANGUAGE.md): 16 KiB vmalloc'd with a guard page, per-CPU cache of 2,
  * freed at context switch (kernel/fork.c, kernel/sched/core.c finish_task_switch since 2022).
  */
-public final class PolicyConfig implements Settable {
+public final class PolicyConfig implements Settable, java.io.Serializable {
   public enum Backing { DIRECT, VMALLOC, ARENA, HEAP }
   public enum Pindex { LINEAR, CONTIGUOUS }
   public enum FaultStack { NONE, IST, FRED }

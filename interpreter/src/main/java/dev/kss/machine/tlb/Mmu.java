@@ -13,7 +13,7 @@ import dev.kss.machine.stack.PolicyConfig.Invalidate;
  * even to the same frame) is stale, and the access is counted as {@code violations.stale_tlb}: the
  * hardware would have used it (MODEL.md section 1).
  */
-public final class Mmu {
+public final class Mmu implements java.io.Serializable {
   public enum Access { HIT, FILLED, STALE, NOT_MAPPED }
 
   private final Kernel k;

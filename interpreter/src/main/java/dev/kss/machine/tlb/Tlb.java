@@ -11,7 +11,7 @@ import java.util.Arrays;
  * (AMD's PTE coalescing; exact rules unsourced, we take: four PTEs, VA 16 KiB-aligned, frames
  * contiguous and 16 KiB-aligned) one entry covers four pages and remembers four generations.
  */
-public final class Tlb {
+public final class Tlb implements java.io.Serializable {
   /** One cached translation as the caller sees it. */
   public static final int MISS = -1;
 
@@ -76,7 +76,7 @@ public final class Tlb {
   static final long COALESCED = 1L << 62;
   private static final long INVALID = -1;
 
-  private static final class Level {
+  private static final class Level implements java.io.Serializable {
     final int sets, ways;
     final boolean coalesce;
     final long[] tag;

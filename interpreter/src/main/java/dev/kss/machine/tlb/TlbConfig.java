@@ -20,7 +20,7 @@ import java.util.List;
  * }
  * </pre>
  */
-public final class TlbConfig implements Settable {
+public final class TlbConfig implements Settable, java.io.Serializable {
   public int l1Entries = 64, l1Ways = 4;
   public int stlbEntries = 1536, stlbWays = 12;
   public boolean coalesce16k = false;
