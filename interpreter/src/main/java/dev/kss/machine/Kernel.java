@@ -45,6 +45,13 @@ public final class Kernel implements java.io.Serializable {
     opCost += c;
   }
 
+  /** Zeroing {@code pages} pages: the 16 KiB memset of the cost table, pro rata. */
+  public void chargeZeroing(int pages) {
+    long c = costs.get(CostModel.Primitive.MEMSET_STACK) * pages / 4;
+    now += c;
+    opCost += c;
+  }
+
   public void charge(CostModel.Primitive p, long times) {
     long c = costs.get(p) * times;
     now += c;

@@ -39,6 +39,9 @@ public final class Machine implements Policy.Machinery {
   private int nextTaskId;
   private int vmallocWindows, arenaWindows;
   private transient EventListener listener;
+  /** Policies with a periodic shrinker, and when each may run next. */
+  private final List<Policy> shrinkers = new ArrayList<>();
+  private long[] nextShrink = new long[0];
 
   public Machine(MachineConfig config) {
     this.k = new Kernel(config);
@@ -62,6 +65,11 @@ public final class Machine implements Policy.Machinery {
     };
     Policy p = new Policy(name, policies.size(), config.copy(), k, window);
     policies.add(p);
+    if (config.shrinkerEveryNs > 0) {
+      shrinkers.add(p);
+      nextShrink = java.util.Arrays.copyOf(nextShrink, shrinkers.size());
+      nextShrink[shrinkers.size() - 1] = k.now + config.shrinkerEveryNs;
+    }
     return p;
   }
 
@@ -129,6 +137,7 @@ public final class Machine implements Policy.Machinery {
     k.opCost = 0;
     k.charge(Primitive.SYSCALL);
     t.stack.depth = 0;   // back in user mode the kernel stack is empty
+    t.policy.releaseSegment(t);
     t.policy.onLeave(t);
     t.inKernel = false;
     k.rcu.quiescent(t.cpu);
@@ -142,15 +151,17 @@ public final class Machine implements Policy.Machinery {
     if (bytes < 0) throw new SimError("a depth cannot be negative");
     KernelStack s = t.stack;
     int oldPages = KernelStack.pagesFor(s.depth), newPages = KernelStack.pagesFor(bytes);
+    int usable = s.pages + t.segment.length;   // an expansion segment continues the stack
     boolean ok = true;
     for (int p = oldPages; p < newPages && ok; p++) {
-      if (p >= s.pages) { ok = overflow(t, bytes); break; }
-      ok = t.policy.touchOwn(t, p, this);
+      if (p >= usable) { ok = overflow(t, bytes); break; }
+      if (p < s.pages) ok = t.policy.touchOwn(t, p, this);
     }
-    if (ok && newPages <= oldPages && newPages > 0) ok = t.policy.touchOwn(t, newPages - 1, this);
+    if (ok && newPages <= oldPages && newPages > 0 && newPages <= s.pages) ok = t.policy.touchOwn(t, newPages - 1, this);
     if (t.alive()) {
       s.depth = bytes;
       s.deepest = Math.max(s.deepest, bytes);
+      if (newPages <= s.pages) t.policy.releaseSegment(t);   // the callout returned
     }
     done("depth", t, t.cpu);
   }
@@ -323,6 +334,7 @@ public final class Machine implements Policy.Machinery {
   }
 
   private void die(Task t, String why) {
+    t.policy.releaseSegment(t);
     t.state = Task.State.DEAD;
     t.death = why;
     Cpu cpu = k.cpus[t.cpu];
@@ -390,7 +402,23 @@ public final class Machine implements Policy.Machinery {
 
   private void done(String kind, Task t, int cpu) {
     k.rcu.poll(k.now);
+    if (!shrinkers.isEmpty()) runShrinkers();
     if (listener != null) listener.event(k.now, kind, t, cpu);
+  }
+
+  /** A shrinker runs at most once per its period, when simulated time has reached it. */
+  private void runShrinkers() {
+    for (int i = 0; i < shrinkers.size(); i++) {
+      if (k.now < nextShrink[i]) continue;
+      Policy p = shrinkers.get(i);
+      long saved = k.opCost;
+      for (int j = 0; j < live.size(); j++) {
+        Task t = live.get(j);
+        if (t.policy == p) p.shrinkSleeping(t);
+      }
+      k.opCost = saved;
+      nextShrink[i] = k.now + p.config.shrinkerEveryNs;
+    }
   }
 
   private void requireAlive(Task t, String event) {
@@ -499,7 +527,11 @@ public final class Machine implements Policy.Machinery {
     long[] resident = new long[policies.size()], cached = new long[policies.size()];
     for (Task t : live) {
       checkStack(t.stack, seen, t.name);
-      resident[t.policy.id] += t.stack.mappedCount();
+      resident[t.policy.id] += t.stack.mappedCount() + t.segment.length;
+      for (int pfn : t.segment) {
+        if (!k.memory.isAllocated(pfn) || seen.get(pfn)) fail(t.name + ": expansion segment frame " + pfn + " is free or used twice");
+        seen.set(pfn);
+      }
     }
     for (Policy p : policies) {
       p.forEachCached((cpu, s) -> checkStack(s, seen, "a cached stack of " + p.name));

@@ -33,7 +33,7 @@ public final class KstackArena implements java.io.Serializable {
   private final long base;
   private final int k, guard;
   private final boolean contiguous;
-  private long nextImport = FIRST_IMPORT;
+  private long nextImport;
   private long nextSlotLin;
   private int slotsLeftInImport;
   private long[] free = new long[16];
@@ -41,7 +41,8 @@ public final class KstackArena implements java.io.Serializable {
   private long imports;
   private long liveSlots;
 
-  public KstackArena(int window, int stackPages, int guardPages, boolean contiguous) {
+  public KstackArena(int window, int stackPages, int guardPages, boolean contiguous, long firstImport) {
+    this.nextImport = firstImport;
     if ((long) (window + 1) * WINDOW > (1L << 39)) throw new SimError("too many kstack arenas");
     this.base = VM_MIN_KERNEL_ADDRESS + window * WINDOW;
     this.k = stackPages + guardPages;

@@ -36,12 +36,12 @@ public final class VmallocArea implements java.io.Serializable {
   private long lazyPages;
   private long reservedBytes;
 
-  public VmallocArea(int window, long stackBytes, int guardPages, int pageSize, int cpus) {
+  public VmallocArea(int window, long stackBytes, int guardPages, int guardAbove, int pageSize, int cpus) {
     if ((long) (window + 1) * WINDOW > VMALLOC_SIZE)
       throw new SimError("too many vmalloc'd policies: the 32 TiB vmalloc area holds " + VMALLOC_SIZE / WINDOW);
     this.base = VMALLOC_START + window * WINDOW;
     long align = Long.highestOneBit(stackBytes);   // THREAD_ALIGN = THREAD_SIZE
-    long area = stackBytes + (long) guardPages * pageSize;
+    long area = stackBytes + (long) (guardPages + guardAbove) * pageSize;
     this.stride = (area + align - 1) / align * align;
     this.areaPages = area / pageSize;
     this.lazyMaxPages = (long) fls(cpus) * (32L << 20) / pageSize;

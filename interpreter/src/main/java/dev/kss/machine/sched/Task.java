@@ -23,6 +23,8 @@ public final class Task implements java.io.Serializable {
   public String death;
   /** Offsets of objects on its stack that other CPUs can reach (publish). */
   public long[] published = new long[0];
+  /** Frames of an expansion segment (KeExpandKernelStackAndCallout), in use below the stack. */
+  public int[] segment = new int[0];
   /** Position in the machine's list of live threads. */
   public int liveIndex = -1;
 

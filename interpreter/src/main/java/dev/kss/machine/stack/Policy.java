@@ -45,13 +45,13 @@ public final class Policy implements java.io.Serializable {
     boolean direct = config.backing == Backing.DIRECT || config.backing == Backing.HEAP;
     int guard = direct ? 0 : config.guardPages;
     this.vmalloc = config.backing == Backing.VMALLOC
-        ? new VmallocArea(window, config.size, guard, kernel.config.pageSize, cpus) : null;
+        ? new VmallocArea(window, config.size, guard, direct ? 0 : config.guardAbove, kernel.config.pageSize, cpus) : null;
     this.arena = config.backing == Backing.ARENA
-        ? new KstackArena(window, config.stackPages(), guard, config.pindex == PolicyConfig.Pindex.CONTIGUOUS) : null;
+        ? new KstackArena(window, config.stackPages(), guard, config.pindex == PolicyConfig.Pindex.CONTIGUOUS, config.arenaStart) : null;
     this.reservations = arena != null ? new Reservations(kernel.memory) : null;
     this.cache = config.cache == CacheKind.NONE || config.cacheSize == 0 ? null
         : new PerCpuStackCache(config.cache, config.cacheSize, cpus);
-    this.supply = config.supplyPerCpu > 0 ? new PageSupply(config.supplyPerCpu, cpus) : null;
+    this.supply = config.supplyPerCpu > 0 ? new PageSupply(config.supplyPerCpu, config.supplyGlobal ? 1 : cpus) : null;
     this.scratch = new long[config.stackPages()];
     this.scratchPfns = new int[config.stackPages()];
     this.scratchPages = new int[config.stackPages()];
@@ -76,7 +76,7 @@ public final class Policy implements java.io.Serializable {
         k.metrics.add(id, Counter.CACHED_PAGES, -s.mappedCount());
         k.metrics.add(id, Counter.RESIDENT_PAGES, s.mappedCount());
         s.live = true;
-        if (config.zeroOnReuse) k.charge(Primitive.MEMSET_STACK, Math.max(1, config.size / (16 << 10)));
+        if (config.zeroOnReuse) k.chargeZeroing(s.mappedCount());
         populate(s, t.kind, cpu);
         return s;
       }
@@ -106,6 +106,7 @@ public final class Policy implements java.io.Serializable {
         int pfn = k.memory.alloc(order, cpu);
         k.charge(Primitive.PAGE_ALLOC);
         directBytes += (long) pages * 4096;
+        if (config.zeroNew) k.chargeZeroing(pages);
         KernelStack s = new KernelStack(this, DIRECT_MAP + ((long) pfn + pages) * 4096, pages, pfn, 0, true);
         k.metrics.add(id, Counter.RESIDENT_PAGES, pages);
         return s;
@@ -201,6 +202,7 @@ public final class Policy implements java.io.Serializable {
       pfn = k.memory.alloc(0, cpu);
       k.charge(Primitive.PAGE_ALLOC);
     }
+    if (config.zeroNew) k.chargeZeroing(1);
     k.pageTable.map(s.pageVa(p), pfn, id, cpu);
     k.charge(Primitive.PTE_SET);
     s.setMapped(p, true);
@@ -263,7 +265,11 @@ public final class Policy implements java.io.Serializable {
 
   // ---------------------------------------------------------------- the per-CPU supply
 
+  /** The supply a CPU draws from: its own, or the one global pool. */
+  private int slot(int cpu) { return config.supplyGlobal ? 0 : cpu; }
+
   private void ensureSupply(int cpu) {
+    cpu = slot(cpu);
     if (!supply.initialized(cpu)) {
       supply.init(cpu);
       refillSupply(cpu);
@@ -273,10 +279,12 @@ public final class Policy implements java.io.Serializable {
   /** dynamic_stack_refill_pages() at context switch. */
   public void refillSupply(int cpu) {
     if (supply == null) return;
+    int node = cpu;
+    cpu = slot(cpu);
     if (!supply.initialized(cpu)) supply.init(cpu);
     int missing = supply.missing(cpu);
     for (int i = 0; i < missing; i++) {
-      supply.push(cpu, k.memory.alloc(0, cpu));
+      supply.push(cpu, k.memory.alloc(0, node));
       k.charge(Primitive.PAGE_ALLOC);
     }
     k.metrics.add(id, Counter.SUPPLY_PAGES, missing);
@@ -284,7 +292,7 @@ public final class Policy implements java.io.Serializable {
 
   private int takeFromSupply(int cpu) {
     ensureSupply(cpu);
-    int pfn = supply.take(cpu);
+    int pfn = supply.take(slot(cpu));
     if (pfn >= 0) {
       k.metrics.add(id, Counter.SUPPLY_PAGES, -1);
       return pfn;
@@ -297,6 +305,7 @@ public final class Policy implements java.io.Serializable {
 
   private boolean giveToSupply(int cpu, int pfn) {
     ensureSupply(cpu);
+    cpu = slot(cpu);
     if (supply.missing(cpu) == 0) return false;
     supply.push(cpu, pfn);
     k.metrics.add(id, Counter.SUPPLY_PAGES, 1);
@@ -377,6 +386,10 @@ public final class Policy implements java.io.Serializable {
   public void ensure(Task t, long bytes) {
     KernelStack s = t.stack;
     int need = KernelStack.pagesFor(s.depth + bytes);
+    if (config.ensureBySegment && need > s.pages) {
+      expandBySegment(t, need - s.pages);
+      return;
+    }
     if (need > s.pages) { k.metrics.inc(id, Counter.ENSURE_FAILED); return; }
     if (s.directMapped) return;
     if (config.growOnEnsure) {
@@ -386,6 +399,61 @@ public final class Policy implements java.io.Serializable {
     if (!config.growOnFault) for (int p = 0; p < need; p++) if (!s.isMapped(p)) {
       k.metrics.inc(id, Counter.ENSURE_FAILED);
       return;
+    }
+  }
+
+  /** Largest expansion KeExpandKernelStackAndCallout grants (MAXIMUM_EXPANSION_SIZE; our figure: 64 KiB). */
+  static final int MAX_SEGMENT_PAGES = 16;
+
+  /**
+   * KeExpandKernelStackAndCallout(Ex): when the stack has less than the guaranteed room, the callout
+   * runs on "a new kernel stack segment" (learn.microsoft.com ntddk KeExpandKernelStackAndCallout).
+   * Its frames count as resident until the callout returns (depth back within the stack) or the
+   * thread leaves the kernel.
+   */
+  private void expandBySegment(Task t, int pages) {
+    if (t.segment.length >= pages) return;
+    if (pages > MAX_SEGMENT_PAGES) { k.metrics.inc(id, Counter.ENSURE_FAILED); return; }
+    releaseSegment(t);
+    k.charge(Primitive.VMAP_AREA);
+    t.segment = new int[pages];
+    for (int i = 0; i < pages; i++) {
+      t.segment[i] = k.memory.alloc(0, t.cpu);
+      k.charge(Primitive.PAGE_ALLOC);
+    }
+    k.metrics.add(id, Counter.RESIDENT_PAGES, pages);
+  }
+
+  /** The callout returned: its segment goes back. */
+  public void releaseSegment(Task t) {
+    if (t.segment.length == 0) return;
+    for (int pfn : t.segment) {
+      k.memory.free(pfn, 0, t.cpu);
+      k.charge(Primitive.PAGE_FREE);
+    }
+    if (t.alive()) k.metrics.add(id, Counter.RESIDENT_PAGES, -t.segment.length);
+    t.segment = new int[0];
+  }
+
+  /**
+   * The shrinker (Amlogic drivers/amlogic/memory_ext/vmap_stack.c): for each sleeping thread of the
+   * policy with at least PAGE_SIZE + 1 KiB free below its saved stack pointer, the whole pages below
+   * it are unmapped, one TLB invalidation per page, and go back to the pool.
+   */
+  public void shrinkSleeping(Task t) {
+    KernelStack s = t.stack;
+    if (s.directMapped || t.state != Task.State.SLEEPING) return;
+    long mappedBytes = 0;
+    for (int p = 0; p < s.pages && s.isMapped(p); p++) mappedBytes += 4096;
+    if (mappedBytes - s.depth < 4096 + 1024) return;
+    int keep = Math.max(initialPages(t.kind), KernelStack.pagesFor(s.depth));
+    for (int p = s.pages - 1; p >= keep; p--) {
+      if (!s.isMapped(p)) continue;
+      long[] va = scratch;
+      va[0] = s.pageVa(p);
+      int pfn = unmap(s, p);
+      k.mmu.invalidate(k.cpus[t.cpu], va, 1, config.invalidate, id);
+      freeFrame(s, p, pfn, t.cpu, true);
     }
   }
 
@@ -410,7 +478,11 @@ public final class Policy implements java.io.Serializable {
     return directBytes;
   }
 
-  public int supplyCount(int cpu) { return supply == null || !supply.initialized(cpu) ? 0 : supply.count(cpu); }
+  /** Pages in supply slot {@code i} (a CPU's, or with a global pool, slot 0 only). */
+  public int supplyCount(int i) {
+    if (supply == null || (config.supplyGlobal && i > 0) || !supply.initialized(i)) return 0;
+    return supply.count(i);
+  }
 
   public int supplyPage(int cpu, int i) { return supply.pageAt(cpu, i); }
 

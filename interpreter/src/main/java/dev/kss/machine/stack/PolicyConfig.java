@@ -27,6 +27,10 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
 
   public long size = 16 << 10;
   public int guardPages = 1;
+  /** Guard pages above the stack (XNU: one above, two below); they only take VA. */
+  public int guardAbove = 0;
+  /** Where the kstack arena's first import lands in the policy's window (FreeBSD; see KstackArena). */
+  public long arenaStart = 2L << 20;
   public Backing backing = Backing.VMALLOC;
   public Pindex pindex = Pindex.LINEAR;
   public int populateUser = POPULATE_ALL;
@@ -41,6 +45,12 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
   public FaultStack faultStack = FaultStack.NONE;
   public boolean faultMaySleep = false;
   public int supplyPerCpu = 0;
+  /** The supply is one pool for all CPUs (Amlogic's spinlocked pool) rather than one per CPU. */
+  public boolean supplyGlobal = false;
+  /** A shrinker that runs at most once per this many ns and unmaps pages below sleeping threads' stack pointers (0: none). */
+  public long shrinkerEveryNs = 0;
+  /** {@code ensure} beyond the stack maps a separate segment (Windows KeExpandKernelStackAndCallout), not pages in place. */
+  public boolean ensureBySegment = false;
   public int faultAround = 1;
   public Prefault prefault = Prefault.NONE;
   public CacheKind cache = CacheKind.PER_CPU;
@@ -48,6 +58,8 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
   public Free free = Free.AT_SWITCH;
   public Invalidate invalidate = Invalidate.BROADCAST;
   public boolean zeroOnReuse = true;
+  /** New stack pages are zeroed (Linux: THREADINFO_GFP includes __GFP_ZERO). */
+  public boolean zeroNew = true;
   public boolean vfreeLazy = true;
 
   private final long pageSize;
@@ -58,20 +70,22 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
 
   public PolicyConfig copy() {
     PolicyConfig c = new PolicyConfig(pageSize);
+    c.guardAbove = guardAbove; c.arenaStart = arenaStart; c.supplyGlobal = supplyGlobal;
+    c.shrinkerEveryNs = shrinkerEveryNs; c.ensureBySegment = ensureBySegment;
     c.size = size; c.guardPages = guardPages; c.backing = backing; c.pindex = pindex;
     c.populateUser = populateUser; c.populateKernel = populateKernel;
     c.growOnFault = growOnFault; c.growOnEnterTo = growOnEnterTo; c.growOnEnsure = growOnEnsure;
     c.shrinkOnLeave = shrinkOnLeave; c.shrinkOnSleep = shrinkOnSleep; c.reclaimUnaccessed = reclaimUnaccessed;
     c.faultStack = faultStack; c.faultMaySleep = faultMaySleep; c.supplyPerCpu = supplyPerCpu;
     c.faultAround = faultAround; c.prefault = prefault; c.cache = cache; c.cacheSize = cacheSize;
-    c.free = free; c.invalidate = invalidate; c.zeroOnReuse = zeroOnReuse; c.vfreeLazy = vfreeLazy;
+    c.free = free; c.invalidate = invalidate; c.zeroOnReuse = zeroOnReuse; c.zeroNew = zeroNew; c.vfreeLazy = vfreeLazy;
     return c;
   }
 
   @Override public List<String> keys() {
-    return List.of("size", "guard", "backing", "pindex", "populate", "grow", "shrink", "fault_stack",
+    return List.of("size", "guard", "guard_above", "arena_start", "shrinker", "ensure_by", "backing", "pindex", "populate", "grow", "shrink", "fault_stack",
         "fault_may_sleep", "supply", "fault_around", "prefault", "cache", "free", "invalidate",
-        "zero_on_reuse", "vfree");
+        "zero_on_reuse", "zero_new", "vfree");
   }
 
   @Override public void set(String key, List<Arg> args) throws SettingError {
@@ -84,6 +98,24 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
         size = s;
       }
       case "guard" -> { Args.count(args, 1, "a number of pages"); guardPages = Args.pages(args, 0, pageSize, "guard"); }
+      case "guard_above" -> { Args.count(args, 1, "a number of pages"); guardAbove = Args.pages(args, 0, pageSize, "guard_above"); }
+      case "arena_start" -> {
+        Args.count(args, 1, "a size such as 2 MiB");
+        long a = Args.bytes(args, 0, pageSize, "arena start");
+        if (a % (2L << 20) != 0) throw new SettingError(0, "the arena imports 2 MiB-aligned KVA: arena_start must be a multiple of 2 MiB");
+        arenaStart = a;
+      }
+      case "shrinker" -> {
+        if (args.size() == 1 && args.get(0).isWord("none")) { shrinkerEveryNs = 0; return; }
+        Args.word(args, 0, "every", "none");
+        Args.count(args, 2, "every DURATION, or none");
+        shrinkerEveryNs = Args.nanos(args, 1, "shrinker period");
+        if (shrinkerEveryNs == 0) throw new SettingError(1, "the shrinker period must be positive");
+      }
+      case "ensure_by" -> {
+        Args.count(args, 1, "map or segment");
+        ensureBySegment = Args.word(args, 0, "map", "segment").equals("segment");
+      }
       case "backing" -> {
         Args.count(args, 1, "direct, vmalloc, arena or heap");
         backing = Backing.valueOf(Args.word(args, 0, "direct", "vmalloc", "arena", "heap").toUpperCase());
@@ -102,9 +134,10 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
       case "fault_may_sleep" -> { Args.count(args, 1, "yes or no"); faultMaySleep = Args.yesNo(args, 0); }
       case "supply" -> {
         if (args.size() == 1 && args.get(0).isWord("none")) { supplyPerCpu = 0; return; }
-        Args.word(args, 0, "per_cpu", "none");
-        Args.count(args, 2, "per_cpu N (pages)");
+        String scope = Args.word(args, 0, "per_cpu", "global", "none");
+        Args.count(args, 2, scope + " N (pages)");
         supplyPerCpu = Args.pages(args, 1, pageSize, "supply");
+        supplyGlobal = scope.equals("global");
       }
       case "fault_around" -> {
         Args.count(args, 1, "a number of pages");
@@ -131,6 +164,7 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
         invalidate = Invalidate.valueOf(Args.word(args, 0, "none", "local", "broadcast", "invlpgb").toUpperCase());
       }
       case "zero_on_reuse" -> { Args.count(args, 1, "yes or no"); zeroOnReuse = Args.yesNo(args, 0); }
+      case "zero_new" -> { Args.count(args, 1, "yes or no"); zeroNew = Args.yesNo(args, 0); }
       case "vfree" -> { Args.count(args, 1, "lazy or eager"); vfreeLazy = Args.word(args, 0, "lazy", "eager").equals("lazy"); }
       default -> throw new SettingError(-1, "unknown policy setting '" + key + "', expected one of " + String.join(", ", keys()));
     }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class KstackArenaTest {
   @Test void oneImportHolds511StacksOf4PagesAndAGuard() {
-    KstackArena a = new KstackArena(0, 4, 1, true);
+    KstackArena a = new KstackArena(0, 4, 1, true, KstackArena.FIRST_IMPORT);
     for (int i = 0; i < 511; i++) a.alloc();
     assertEquals(1, a.imports());
     a.alloc();
@@ -16,7 +16,7 @@ class KstackArenaTest {
   }
 
   @Test void contiguousPindexPacksStacksOntoDenseRunsAndNeverAGuard() {
-    KstackArena a = new KstackArena(0, 4, 1, true);
+    KstackArena a = new KstackArena(0, 4, 1, true, KstackArena.FIRST_IMPORT);
     Set<Long> used = new HashSet<>();
     long first = -1;
     for (int i = 0; i < 511; i++) {
@@ -31,13 +31,13 @@ class KstackArenaTest {
   }
 
   @Test void linearPindexLeavesTheGuardPindexUnbacked() {
-    KstackArena a = new KstackArena(0, 4, 1, false);
+    KstackArena a = new KstackArena(0, 4, 1, false, KstackArena.FIRST_IMPORT);
     long slot = a.alloc();
     assertEquals(slot + 1, a.pindexBase(slot), "the stack starts one page above its low guard");
   }
 
   @Test void importsAreBumpedToASlotBoundary() {
-    KstackArena a = new KstackArena(0, 4, 1, true);
+    KstackArena a = new KstackArena(0, 4, 1, true, KstackArena.FIRST_IMPORT);
     long first = a.alloc();
     long lin = KstackArena.FIRST_IMPORT / 4096;
     assertEquals(lin + (5 - lin % 5) % 5, first);

@@ -8,7 +8,7 @@ class ReservationsTest {
   private static Reservations fill(boolean contiguous, int stacks) {
     PhysicalMemory mem = new PhysicalMemory(1L << 30, 1, 1, 4096);
     Reservations r = new Reservations(mem);
-    KstackArena a = new KstackArena(0, 4, 1, contiguous);
+    KstackArena a = new KstackArena(0, 4, 1, contiguous, KstackArena.FIRST_IMPORT);
     for (int i = 0; i < stacks; i++) {
       long base = a.pindexBase(a.alloc());
       for (int p = 0; p < 4; p++) r.allocPage(base + p, 0);
