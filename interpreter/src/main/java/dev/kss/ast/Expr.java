@@ -18,7 +18,8 @@ public sealed interface Expr {
 
   record Unary(Pos pos, Op op, Expr operand) implements Expr {}
 
-  record Binary(Pos pos, Op op, Expr left, Expr right) implements Expr {}
+  /** {@code pos} is where the expression starts, {@code opPos} where its operator is. */
+  record Binary(Pos pos, Pos opPos, Op op, Expr left, Expr right) implements Expr {}
 
   /** {@code min(a, b)}, {@code pages(16 KiB)}, {@code uniform(1, 6)}. */
   record Call(Pos pos, Ident fn, List<Expr> args) implements Expr {}

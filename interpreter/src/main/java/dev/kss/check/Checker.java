@@ -271,7 +271,7 @@ public final class Checker {
         }
         if (known && Math.abs(sum - 1) > 1e-6)
           throw new ScriptError(h.buckets().get(0).size().pos(),
-              "the percentages add up to " + Math.round(sum * 10000) / 100.0 + "%, expected 100%");
+              "the percentages add up to " + Values.number(sum * 100) + "%, expected 100%");
       }
     }
   }
@@ -444,7 +444,7 @@ public final class Checker {
     if (op.comparison()) {
       boolean ok = l.numeric() && r.numeric() ? unify(l, r) != null
           : l == r && (op == Expr.Op.EQ || op == Expr.Op.NE);
-      if (!ok) throw new ScriptError(b.pos(), "cannot compare " + l.words + " with " + r.words);
+      if (!ok) throw new ScriptError(b.opPos(), "cannot compare " + l.words + " with " + r.words);
       return Type.BOOL;
     }
     if (!l.numeric()) throw new ScriptError(b.left().pos(), "expected a number before '" + op.symbol + "', found " + l.words);
@@ -455,7 +455,7 @@ public final class Checker {
       case DIV -> r == Type.NUMBER ? l : l == r ? Type.NUMBER : null;
       default -> null;
     };
-    if (t == null) throw new ScriptError(b.pos(), "cannot " + verb(op) + " " + l.words + " and " + r.words);
+    if (t == null) throw new ScriptError(b.opPos(), "cannot " + verb(op) + " " + l.words + " and " + r.words);
     return t;
   }
 

@@ -77,7 +77,7 @@ public final class Runner {
     } catch (StackOverflowError e) {
       err.print(new ScriptError(new Pos(source, 1, 1), "the script is nested too deeply").render());
       return 2;
-    } catch (RuntimeException | OutOfMemoryError | ExceptionInInitializerError e) {
+    } catch (RuntimeException | Error e) {
       err.println("kss: internal error: " + e);
       if (debug) e.printStackTrace(err);
       else err.println("(run with --debug for the stack trace)");

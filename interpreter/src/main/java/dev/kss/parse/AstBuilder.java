@@ -238,7 +238,7 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   @Override public Expr visitNot(NotContext c) { return new Expr.Unary(pos(c), Expr.Op.NOT, expr(c.expr())); }
 
   @Override public Expr visitBinary(BinaryContext c) {
-    return new Expr.Binary(pos(c.op), Expr.Op.of(c.op.getText(), false), expr(c.expr(0)), expr(c.expr(1)));
+    return new Expr.Binary(pos(c), pos(c.op), Expr.Op.of(c.op.getText(), false), expr(c.expr(0)), expr(c.expr(1)));
   }
 
   // ---- literals

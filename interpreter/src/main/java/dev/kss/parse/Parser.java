@@ -45,7 +45,11 @@ public final class Parser {
       KssParser parser = (KssParser) recognizer;
       IntervalSet expected = e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
       String found = bad.getType() == KssLexer.BAD ? "character '" + bad.getText() + "'" : describe(bad);
-      throw new SyntaxError(pos, "unexpected " + found + ", expected " + expected(expected, parser.getVocabulary()),
+      String want = expected(expected, parser.getVocabulary());
+      // name what the rule at hand is about
+      if (parser.getContext() instanceof KssParser.ThreadContext) want = want.replace("a name", "a thread name");
+      if (parser.getContext() instanceof KssParser.PolicyNameContext) want = "a policy name";
+      throw new SyntaxError(pos, "unexpected " + found + ", expected " + want,
           bad.getType() == Token.EOF);
     }
   }

@@ -7,6 +7,7 @@ import dev.kss.check.Program;
 import dev.kss.check.Ref;
 import dev.kss.check.Type;
 import dev.kss.check.Values;
+import dev.kss.machine.metrics.MetricCatalog;
 import java.util.Arrays;
 
 /**
@@ -56,7 +57,7 @@ final class Evaluator {
         if (b.op().comparison() || b.op() == Expr.Op.AND || b.op() == Expr.Op.OR) yield bool(b) ? 1 : 0;
         double l = num(b.left()), r = num(b.right());
         if (r == 0 && (b.op() == Expr.Op.DIV || b.op() == Expr.Op.MOD))
-          throw new ScriptError(b.pos(), "division by zero");
+          throw new ScriptError(b.opPos(), "division by zero");
         yield Values.arithmetic(b.op(), l, r);
       }
       case Expr.Call c -> call(c);
@@ -135,6 +136,7 @@ final class Evaluator {
       // a plain number compared with a size or a duration is shown in that unit
       Type shown = lt == Type.NUMBER ? rt : lt;
       String ls = Format.value(l, lt == Type.NUMBER ? shown : lt), rs = Format.value(r, rt == Type.NUMBER ? shown : rt);
+      if (shown == Type.NUMBER && (percent(b.left()) || percent(b.right()))) { ls = Format.percent(l); rs = Format.percent(r); }
       if (ls.equals(rs) && l != r) { ls = Format.exact(l, shown); rs = Format.exact(r, shown); }
       explain.append(ls).append(' ').append(b.op().symbol).append(' ').append(rs);
     }
@@ -149,6 +151,12 @@ final class Evaluator {
       case GE -> l > r || eq;
       default -> throw new IllegalStateException(b.op().toString());
     };
+  }
+
+  /** A percentage literal or a ratio metric: shown as a percentage in the report. */
+  private boolean percent(Expr e) {
+    return e instanceof Expr.Num n && n.unit() == Unit.PERCENT
+        || e instanceof Expr.Path p && program.ref(p) instanceof Ref.Metric m && m.info().unit() == MetricCatalog.Unit.RATIO;
   }
 
   /** Evaluates a condition for the report: appends the values that decided it. */

@@ -1,0 +1,72 @@
+package dev.kss.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kss.Scripts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The shared conformance scenarios (../shared/conformance): every scenario runs with exit 0, every
+ * file under errors/ fails with exit 2 at its "# error-at: LINE:COL", through the real CLI.
+ */
+class ConformanceTest {
+  private static final Pattern ERROR_AT = Pattern.compile("#\\s*error-at:\\s*(\\d+):(\\d+)");
+
+  static Path dir() {
+    Path root = Scripts.root();
+    return root == null ? null : root.resolveSibling("shared").resolve("conformance");
+  }
+
+  static List<Path> scripts(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".kss")).sorted().toList();
+    }
+  }
+
+  static int cli(String file, StringBuilder out, StringBuilder err) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+    int code = Main.execute(new String[] {"run", file, "--check"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+        new PrintStream(e, true, StandardCharsets.UTF_8));
+    out.append(o.toString(StandardCharsets.UTF_8));
+    err.append(e.toString(StandardCharsets.UTF_8));
+    return code;
+  }
+
+  @TestFactory Stream<DynamicTest> scenariosRunWithEveryExpectationHolding() throws IOException {
+    Path dir = dir();
+    assumeTrue(dir != null && Files.isDirectory(dir), "no ../shared/conformance");
+    return scripts(dir).stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+      StringBuilder out = new StringBuilder(), err = new StringBuilder();
+      int code = cli(p.toString(), out, err);
+      assertEquals(0, code, out + "\n" + err);
+    }));
+  }
+
+  @TestFactory Stream<DynamicTest> errorScriptsFailAtTheirErrorLocation() throws IOException {
+    Path dir = dir();
+    assumeTrue(dir != null && Files.isDirectory(dir.resolve("errors")), "no ../shared/conformance/errors");
+    return scripts(dir.resolve("errors")).stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+      Matcher m = ERROR_AT.matcher(Files.readString(p));
+      assertTrue(m.find(), "no '# error-at:' comment in " + p);
+      StringBuilder out = new StringBuilder(), err = new StringBuilder();
+      int code = cli(p.toString(), out, err);
+      assertEquals(2, code, out + "\n" + err);
+      assertEquals("", out.toString(), "nothing on stdout before the error");
+      String first = err.toString().lines().findFirst().orElse("");
+      assertTrue(first.startsWith(p + ":" + m.group(1) + ":" + m.group(2) + ":"), first);
+      assertFalse(err.toString().contains("\tat "), "a stack trace:\n" + err);
+    }));
+  }
+}
