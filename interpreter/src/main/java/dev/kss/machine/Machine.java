@@ -324,6 +324,7 @@ public final class Machine implements Policy.Machinery {
       releaseAtSwitch(prev, cpu.id);
     }
     if (next != null) {
+      next.policy.onSwitchIn(next, cpu.id);
       // switch_to() pops the next thread's saved registers from its stack.
       int p = Math.max(0, KernelStack.pagesFor(next.stack.depth) - 1);
       touchPage(next, Math.min(p, next.stack.pages - 1));

@@ -367,15 +367,24 @@ public final class Policy implements java.io.Serializable {
   /** {@code shrink on sleep}: pages below a sleeping thread's saved stack pointer go back (Brian Gerst). */
   public void onSleep(Task t) {
     if (!config.shrinkOnSleep || t.stack.directMapped) return;
-    int keep = Math.max(initialPages(t.kind), KernelStack.pagesFor(t.stack.depth));
+    int keep = Math.max(1, KernelStack.pagesFor(t.stack.depth));
     unmapBelow(t.stack, keep, k.cpus[t.cpu], true);
   }
 
   /** At switch-out: {@code reclaim unaccessed} takes back pages whose accessed bit is still clear (Dave Hansen). */
   public void onSwitchOut(Task t) {
     if (!config.reclaimUnaccessed || !t.alive() || t.stack.directMapped) return;
-    int keep = Math.max(initialPages(t.kind), KernelStack.pagesFor(t.stack.depth));
+    int keep = Math.max(1, KernelStack.pagesFor(t.stack.depth));
     reclaimUnaccessed(t.stack, keep, k.cpus[t.cpu]);
+  }
+
+  /**
+   * {@code grow on switch}: before a thread is switched in, its whole stack is mapped again from the
+   * per-CPU supply, since the switch path cannot sleep (Brian Gerst's proposal and Pasha's answer).
+   */
+  public void onSwitchIn(Task t, int cpu) {
+    if (!config.growOnSwitch || t.stack.directMapped) return;
+    for (int p = 0; p < t.stack.pages; p++) if (!t.stack.isMapped(p)) mapPage(t.stack, p, cpu, true);
   }
 
   /**

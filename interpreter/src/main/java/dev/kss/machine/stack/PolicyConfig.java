@@ -39,6 +39,8 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
   /** Bytes mapped on kernel entry (0: no growth on entry). */
   public long growOnEnterTo = 0;
   public boolean growOnEnsure = false;
+  /** Map the whole stack before the thread is switched in (Brian Gerst's proposal). */
+  public boolean growOnSwitch = false;
   public boolean shrinkOnLeave = false;
   public boolean shrinkOnSleep = false;
   public boolean reclaimUnaccessed = false;
@@ -74,7 +76,7 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
     c.shrinkerEveryNs = shrinkerEveryNs; c.ensureBySegment = ensureBySegment;
     c.size = size; c.guardPages = guardPages; c.backing = backing; c.pindex = pindex;
     c.populateUser = populateUser; c.populateKernel = populateKernel;
-    c.growOnFault = growOnFault; c.growOnEnterTo = growOnEnterTo; c.growOnEnsure = growOnEnsure;
+    c.growOnFault = growOnFault; c.growOnEnterTo = growOnEnterTo; c.growOnEnsure = growOnEnsure; c.growOnSwitch = growOnSwitch;
     c.shrinkOnLeave = shrinkOnLeave; c.shrinkOnSleep = shrinkOnSleep; c.reclaimUnaccessed = reclaimUnaccessed;
     c.faultStack = faultStack; c.faultMaySleep = faultMaySleep; c.supplyPerCpu = supplyPerCpu;
     c.faultAround = faultAround; c.prefault = prefault; c.cache = cache; c.cacheSize = cacheSize;
@@ -188,9 +190,9 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
     if (!who.equals("user")) populateKernel = pages;
   }
 
-  /** {@code grow on fault | on enter to SIZE | on ensure | never}, several joined by commas. */
+  /** {@code grow on fault | on enter to SIZE | on ensure | on switch | never}, several joined by commas. */
   private void setGrow(List<Arg> args) throws SettingError {
-    boolean fault = false, ensure = false;
+    boolean fault = false, ensure = false, sw = false;
     long enter = 0;
     for (int start : starts(args)) {
       List<Arg> part = part(args, start);
@@ -198,9 +200,10 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
       try {
         if (part.size() == 1 && part.get(0).isWord("never")) continue;
         Args.word(part, 0, "on", "never");
-        String what = Args.word(part, 1, "fault", "enter", "ensure");
+        String what = Args.word(part, 1, "fault", "enter", "ensure", "switch");
         switch (what) {
           case "fault" -> { Args.count(part, 2, "on fault"); fault = true; }
+          case "switch" -> { Args.count(part, 2, "on switch"); sw = true; }
           case "ensure" -> { Args.count(part, 2, "on ensure"); ensure = true; }
           default -> {
             Args.word(part, 2, "to");
@@ -212,7 +215,7 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
         throw new SettingError(e.argIndex() < 0 ? -1 : base + e.argIndex(), e.getMessage());
       }
     }
-    growOnFault = fault; growOnEnsure = ensure; growOnEnterTo = enter;
+    growOnFault = fault; growOnEnsure = ensure; growOnEnterTo = enter; growOnSwitch = sw;
   }
 
   /** {@code shrink never | on leave | on sleep | reclaim unaccessed}, several joined by commas. */
