@@ -14,7 +14,7 @@ import java.util.Arrays;
  * Evaluates checked expressions. Types are known statically, so numbers (counts, bytes, ns) stay
  * primitive doubles and no value is boxed on the way to an event.
  */
-final class Evaluator {
+final class Evaluator implements java.io.Serializable {
   private final Session session;
   private final Program program;
   /** Variable slots: numbers and conditions (1/0) in {@code nums}, strings in {@code texts}. */

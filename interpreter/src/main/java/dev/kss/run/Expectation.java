@@ -6,7 +6,7 @@ import dev.kss.ast.Stmt;
  * One {@code expect} line and how it went: how often it ran, how often it failed, and the values
  * of its comparison (from its first failure, or else from its last run).
  */
-public final class Expectation {
+public final class Expectation implements java.io.Serializable {
   private final Stmt.Expect stmt;
   private int runs;
   private int failures;

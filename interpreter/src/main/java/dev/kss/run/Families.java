@@ -4,7 +4,7 @@ import dev.kss.machine.sched.Task;
 import java.util.Arrays;
 
 /** The forked threads: one growable array per family slot (a plain thread is index 0 of its own). */
-final class Families {
+final class Families implements java.io.Serializable {
   /** Indices stay below this, so that one typo cannot allocate gigabytes. */
   static final int MAX_INDEX = (1 << 24) - 1;
 

@@ -1,9 +1,9 @@
 package dev.kss.run;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /** A dist as it runs: picks a stack depth in bytes with the script's seeded generator. */
-final class Sampler {
+final class Sampler implements java.io.Serializable {
   private final double[] sizes;
   /** Cumulative weights of a histogram; null for uniform (sizes = low, high). */
   private final double[] cumulative;
@@ -25,7 +25,7 @@ final class Sampler {
 
   static Sampler fixed(double size) { return histogram(new double[] {size}, new double[] {1}); }
 
-  long sample(SplittableRandom rng) {
+  long sample(RandomGenerator rng) {
     if (cumulative == null) {
       long lo = (long) Math.ceil(sizes[0]), hi = (long) Math.floor(sizes[1]);
       return hi <= lo ? lo : lo + rng.nextLong(hi - lo + 1);

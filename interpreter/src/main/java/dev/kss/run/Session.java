@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A running scenario: a resumable cursor over the program's statements. Blocks and loops are
@@ -31,11 +31,11 @@ import java.util.SplittableRandom;
  * CPU out of range) are {@link ScriptError}s located at the event's thread argument or at the
  * offending expression.
  */
-public final class Session {
+public final class Session implements java.io.Serializable {
   private final Program program;
   private final Options options;
   private final Evaluator eval;
-  private final SplittableRandom rng;
+  private final SplitMix rng;
   private final Families threads = new Families();
   private final Map<Stmt.Expect, Expectation> expectations = new LinkedHashMap<>();
   private Machine machine;
@@ -52,7 +52,7 @@ public final class Session {
     this.program = program;
     this.options = options;
     this.eval = new Evaluator(this, program);
-    this.rng = new SplittableRandom(options.seed() != null ? options.seed() : program.seed());
+    this.rng = new SplitMix(options.seed() != null ? options.seed() : program.seed());
     for (int i = 0; i < frames.length; i++) frames[i] = new Frame();
     frames[0].set(Frame.TOP, program.statements(), null, null);
   }
@@ -60,7 +60,13 @@ public final class Session {
   // ---- the cursor
 
   /** Runs until one more event has executed; false when the end was reached first. */
-  public boolean step() {
+  public boolean step() { return step(0); }
+
+  /**
+   * Like {@link #step()}, but also stops (false) when the cursor leaves the block at depth
+   * {@code floor}: the REPL's {@code :next} and the statements it {@link #insert}s.
+   */
+  public boolean step(int floor) {
     eval.sync();
     while (true) {
       Frame f = frames[top];
@@ -73,7 +79,23 @@ public final class Session {
       } else if (finish(f)) {
         return true;
       }
+      if (top < floor) return false;
     }
+  }
+
+  /** Puts {@code body} at the cursor as a block of its own, to run before the rest of the script (REPL input); returns its depth. */
+  public int insert(List<Stmt> body) {
+    push(Frame.BLOCK, body, null, null);
+    return top;
+  }
+
+  /** How many blocks the cursor is inside (0: the top level). */
+  public int depth() { return top; }
+
+  /** The value of a checked expression now, formatted as {@code print} shows it. */
+  public String value(Expr e) {
+    eval.sync();
+    return eval.format(e);
   }
 
   public void runToEnd() { while (step()) { } }
@@ -127,7 +149,7 @@ public final class Session {
     return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
   }
 
-  SplittableRandom rng() { return rng; }
+  RandomGenerator rng() { return rng; }
   int pageSize() { return program.machine().pageSize; }
 
   private void budget(Pos pos) { budget(pos, 1); }
@@ -400,7 +422,7 @@ public final class Session {
   }
 
   /** One block being run: the top level, a loop, a branch, or the body of syscall/atomic/noirq. */
-  private static final class Frame {
+  private static final class Frame implements java.io.Serializable {
     static final int TOP = 0, BLOCK = 1, REPEAT = 2, FOR = 3, SYSCALL = 4, ATOMIC = 5, NOIRQ = 6;
     int kind;
     List<Stmt> body;
