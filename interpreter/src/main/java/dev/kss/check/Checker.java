@@ -11,6 +11,9 @@ import dev.kss.ast.Source;
 import dev.kss.ast.Stmt;
 import dev.kss.ast.ThreadRef;
 import dev.kss.ast.Unit;
+import dev.kss.js.JsCheck;
+import dev.kss.js.JsPolicy;
+import dev.kss.js.JsSpec;
 import dev.kss.machine.config.Arg;
 import dev.kss.machine.config.Settable;
 import dev.kss.machine.config.SettingError;
@@ -83,7 +86,13 @@ public final class Checker {
         apply(config, p.settings() == null ? List.of() : p.settings());
         addPolicy(p.name(), config);
       }
-      case Stmt.JsPolicy j -> throw new ScriptError(j.pos(), "JS policies are not available yet");
+      case Stmt.JsPolicy j -> {
+        PolicyDef base = base(j.base());
+        JsSpec spec = JsCheck.spec(j, source, base.name(), program.machine);
+        PolicyConfig config = base.config().copy();
+        if (spec.reclaimEveryNs() > 0) config.shrinkerEveryNs = spec.reclaimEveryNs();
+        addPolicy(j.name(), config, spec);
+      }
       case Stmt.Seed seed -> {
         if (program.seedPos != null) throw new ScriptError(seed.pos(), "the seed is already set at line " + program.seedPos.line());
         expect(seed.value(), Type.NUMBER, "the seed");
@@ -113,16 +122,20 @@ public final class Checker {
     return def;
   }
 
-  private PolicyDef addPolicy(Ident name, PolicyConfig config) {
+  private PolicyDef addPolicy(Ident name, PolicyConfig config) { return addPolicy(name, config, null); }
+
+  private PolicyDef addPolicy(Ident name, PolicyConfig config, JsSpec js) {
     PolicyDef old = program.policies.get(name.name());
     if (old != null)
       throw new ScriptError(name.pos(), "policy '" + name.name() + "' is already defined"
           + (old.builtin() ? " (it is built in)" : " at " + old.pos()));
-    return addPolicy(name.name(), config, name.pos());
+    return addPolicy(name.name(), config, name.pos(), js);
   }
 
-  private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos) {
-    PolicyDef def = new PolicyDef(name, program.policyList.size(), config, pos);
+  private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos) { return addPolicy(name, config, pos, null); }
+
+  private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos, JsSpec js) {
+    PolicyDef def = new PolicyDef(name, program.policyList.size(), config, pos, js);
     program.policies.put(name, def);
     program.policyList.add(def);
     return def;
@@ -401,11 +414,26 @@ public final class Checker {
       String rest = text.substring(parts.get(0).length() + 1);
       info = MetricCatalog.lookup(rest);
       if (info != null) return record(p, new Ref.Metric(info, scoped), metricType(info));
+      if (scoped.js() != null && rest.startsWith("js.")) return jsMetric(p, scoped, rest);
       throw new ScriptError(p.pos(), "unknown metric '" + rest + "' of policy '" + scoped.name() + "'" + suggest(rest));
     }
     if (parts.size() == 1 && !isMetricArea(text))
       throw new ScriptError(p.pos(), "unknown name '" + text + "', expected a variable (let " + text + " = ...), a metric or a policy's metric");
     throw new ScriptError(p.pos(), "unknown metric '" + text + "'" + suggest(text));
+  }
+
+  /** {@code NAME.js.COUNTER}: a counter the module declares, or one every JS policy has (JsPolicy.metric). */
+  private Type jsMetric(Expr.Path p, PolicyDef scoped, String rest) {
+    String name = rest.substring(3);
+    boolean text = name.equals("exit");
+    if (!scoped.js().counters().contains(name) && !JsPolicy.BUILTIN_METRICS.contains(name)) {
+      List<String> known = new ArrayList<>(scoped.js().counters());
+      known.addAll(JsPolicy.BUILTIN_METRICS);
+      throw new ScriptError(p.pos(), "unknown metric '" + rest + "' of JS policy '" + scoped.name() + "', expected js. and one of "
+          + String.join(", ", known) + " (a counter must be declared in the module's counters)");
+    }
+    MetricCatalog.Info info = new MetricCatalog.Info(rest, text ? MetricCatalog.Unit.TEXT : MetricCatalog.Unit.COUNT, "js", "JS policy metric");
+    return record(p, new Ref.Metric(info, scoped), text ? Type.TEXT : Type.NUMBER);
   }
 
   private Type record(Expr.Path p, Ref ref, Type t) {

@@ -413,7 +413,7 @@ public final class Machine implements Policy.Machinery {
       if (k.now < nextShrink[i]) continue;
       Policy p = shrinkers.get(i);
       long saved = k.opCost;
-      for (int j = 0; j < live.size(); j++) {
+      if (!p.reclaim()) for (int j = 0; j < live.size(); j++) {
         Task t = live.get(j);
         if (t.policy == p) p.shrinkSleeping(t);
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kss.check.PolicyDef;
+import dev.kss.js.JsReport;
 import dev.kss.machine.Machine;
 import dev.kss.machine.metrics.MetricCatalog;
 import dev.kss.machine.stack.Policy;
@@ -28,7 +29,10 @@ public final class Report {
         .append(s.events()).append(s.events() == 1 ? " event" : " events")
         .append("  simulated time ").append(Format.nanos(m.now())).append("\n");
     section(out, "machine", m, null);
-    for (PolicyDef def : s.usedPolicies()) section(out, "policy " + def.name(), m, s.policy(def));
+    for (PolicyDef def : s.usedPolicies()) {
+      section(out, "policy " + def.name(), m, s.policy(def));
+      JsReport.text(out, s.policy(def));
+    }
     List<Expectation> expectations = s.expectations();
     if (!expectations.isEmpty()) {
       out.append("\n== expectations ==\n");
@@ -92,7 +96,11 @@ public final class Report {
     ObjectNode metrics = root.putObject("metrics");
     metrics.set("global", metrics(m, null));
     ObjectNode policies = metrics.putObject("policies");
-    for (PolicyDef def : s.usedPolicies()) policies.set(def.name(), metrics(m, s.policy(def)));
+    for (PolicyDef def : s.usedPolicies()) {
+      ObjectNode o = metrics(m, s.policy(def));
+      JsReport.json(o, s.policy(def));
+      policies.set(def.name(), o);
+    }
     ArrayNode expectations = root.putArray("expectations");
     for (Expectation e : s.expectations()) {
       ObjectNode x = expectations.addObject();

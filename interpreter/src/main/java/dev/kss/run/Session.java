@@ -10,6 +10,7 @@ import dev.kss.check.PolicyDef;
 import dev.kss.check.Program;
 import dev.kss.check.Ref;
 import dev.kss.check.Values;
+import dev.kss.js.JsPolicy;
 import dev.kss.machine.Machine;
 import dev.kss.machine.SimError;
 import dev.kss.machine.sched.Task;
@@ -39,6 +40,8 @@ public final class Session implements java.io.Serializable {
   private final Families threads = new Families();
   private final Map<Stmt.Expect, Expectation> expectations = new LinkedHashMap<>();
   private Machine machine;
+  /** The event running now ({@code file:line:col}), for the messages of JS policies. */
+  private String at;
   private Policy[] policies = new Policy[8];
   /** Policies in the order the machine got them: the report's order. */
   private final List<PolicyDef> used = new ArrayList<>();
@@ -139,6 +142,7 @@ public final class Session implements java.io.Serializable {
     Policy p = policies[def.slot()];
     if (p == null) {
       p = def.builtin() ? machine().builtinDefault() : machine().definePolicy(def.name(), def.config().copy());
+      if (def.js() != null) JsPolicy.attach(def.js(), machine(), p, seed(), () -> at);
       policies[def.slot()] = p;
       used.add(def);
     }
@@ -146,6 +150,7 @@ public final class Session implements java.io.Serializable {
   }
 
   Object metric(Ref.Metric m) {
+    if (m.info().area().equals("js")) return JsPolicy.of(policy(m.scope())).metric(m.info().name().substring(3));
     return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
   }
 
@@ -186,6 +191,7 @@ public final class Session implements java.io.Serializable {
     top--;
     Event e = f.owner instanceof Event ev ? ev : null;
     if (e == null) return false;
+    at = e.pos().toString();
     Task t = f.task;
     try {
       switch (f.kind) {
@@ -255,6 +261,7 @@ public final class Session implements java.io.Serializable {
       }
       case Event e -> {
         try {
+          at = e.pos().toString();
           event(e);
           afterEvent();
         } catch (RuntimeException x) {

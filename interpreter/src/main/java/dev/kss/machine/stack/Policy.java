@@ -35,6 +35,8 @@ public final class Policy implements java.io.Serializable {
   private final long[] scratch;
   private final int[] scratchPfns, scratchPages;
   private long directBytes;
+  /** Decisions handed to code outside the model (a JS policy), or null: the built-in mechanisms only. */
+  private PolicyHooks hooks;
 
   public Policy(String name, int id, PolicyConfig config, Kernel kernel, int window) {
     this.name = name;
@@ -58,6 +60,11 @@ public final class Policy implements java.io.Serializable {
     kernel.metrics.addScope(id);
   }
 
+  /** Hands this policy's decisions to {@code h} (dev.kss.js); its hooks that decline fall back to the mechanisms below. */
+  public void attach(PolicyHooks h) { this.hooks = h; }
+
+  public PolicyHooks hooks() { return hooks; }
+
   /** Whether a stack of this policy has a guard below it (direct and malloc'ed stacks never do). */
   public boolean hasGuard() {
     return config.guardPages > 0 && config.backing != Backing.DIRECT && config.backing != Backing.HEAP;
@@ -68,9 +75,10 @@ public final class Policy implements java.io.Serializable {
   /** alloc_thread_stack_node(): a stack for {@code t}, from the cache or newly built, populated as configured. */
   public KernelStack allocate(Task t, int cpu) {
     k.metrics.inc(id, Counter.ALLOC_COUNT);
-    if (cache != null) {
+    KernelStack kept = hooks != null ? hooks.allocate(t, cpu) : null;
+    if (kept != null || cache != null) {
       k.charge(Primitive.CACHE_OP);
-      KernelStack s = cache.take(cpu);
+      KernelStack s = kept != null ? kept : cache.take(cpu);
       if (s != null) {
         k.metrics.inc(id, Counter.CACHE_HITS);
         k.metrics.add(id, Counter.CACHED_PAGES, -s.mappedCount());
@@ -131,6 +139,7 @@ public final class Policy implements java.io.Serializable {
    * Returns false when the cache was full (the caller may defer the free past RCU instead).
    */
   public boolean tryCache(KernelStack s, int cpu) {
+    if (hooks != null && hooks.release(s, cpu)) return true;
     if (cache == null) return false;
     k.charge(Primitive.CACHE_OP);
     // A cached stack of a growing policy goes back to its smallest initial population, so that a
@@ -337,13 +346,15 @@ public final class Policy implements java.io.Serializable {
     KernelStack s = t.stack;
     k.metrics.inc(id, Counter.FAULTS_STACK);
     k.charge(Primitive.STACK_FAULT);
-    if (!config.growOnFault) {
+    boolean handled = hooks != null && hooks.fault(t, p);
+    if (!handled && !config.growOnFault) {
       k.metrics.inc(id, Counter.OVERFLOW);
       m.kill(t, "was killed: it touched unmapped page " + p + " of its stack, which this policy never maps on a fault");
       return false;
     }
     if (config.faultStack == PolicyConfig.FaultStack.NONE) k.metrics.inc(id, Counter.DOUBLE_FAULT);
     if (t.atomic() && config.faultMaySleep) k.metrics.inc(id, Counter.ATOMIC_FAULT);
+    if (handled) return true;
     boolean fromSupply = supply != null;
     int last = Math.min(s.pages - 1, p + config.faultAround - 1);
     for (int q = 0; q <= last; q++) if (!s.isMapped(q)) mapPage(s, q, t.cpu, fromSupply);
@@ -352,6 +363,7 @@ public final class Policy implements java.io.Serializable {
 
   /** Kernel entry maps the top {@code grow on enter to} bytes (Tatashin's enter_from_user_mode variant). */
   public void onEnter(Task t) {
+    if (hooks != null && hooks.enter(t)) return;
     if (config.growOnEnterTo == 0 || t.stack.directMapped) return;
     int n = Math.min(t.stack.pages, KernelStack.pagesFor(config.growOnEnterTo));
     for (int p = 0; p < n; p++) if (!t.stack.isMapped(p)) mapPage(t.stack, p, t.cpu, true);
@@ -359,6 +371,7 @@ public final class Policy implements java.io.Serializable {
 
   /** Kernel exit gives back what entry and faults added ({@code shrink on leave}). */
   public void onLeave(Task t) {
+    if (hooks != null && hooks.leave(t)) return;
     if (!config.shrinkOnLeave || t.stack.directMapped) return;
     int keep = Math.max(initialPages(t.kind), KernelStack.pagesFor(t.stack.depth));
     unmapBelow(t.stack, keep, k.cpus[t.cpu], true);
@@ -366,6 +379,7 @@ public final class Policy implements java.io.Serializable {
 
   /** {@code shrink on sleep}: pages below a sleeping thread's saved stack pointer go back (Brian Gerst). */
   public void onSleep(Task t) {
+    if (hooks != null && hooks.sleep(t)) return;
     if (!config.shrinkOnSleep || t.stack.directMapped) return;
     int keep = Math.max(1, KernelStack.pagesFor(t.stack.depth));
     unmapBelow(t.stack, keep, k.cpus[t.cpu], true);
@@ -373,6 +387,7 @@ public final class Policy implements java.io.Serializable {
 
   /** At switch-out: {@code reclaim unaccessed} takes back pages whose accessed bit is still clear (Dave Hansen). */
   public void onSwitchOut(Task t) {
+    if (hooks != null && t.alive() && hooks.switchOut(t, t.cpu)) return;
     if (!config.reclaimUnaccessed || !t.alive() || t.stack.directMapped) return;
     int keep = Math.max(1, KernelStack.pagesFor(t.stack.depth));
     reclaimUnaccessed(t.stack, keep, k.cpus[t.cpu]);
@@ -383,6 +398,7 @@ public final class Policy implements java.io.Serializable {
    * per-CPU supply, since the switch path cannot sleep (Brian Gerst's proposal and Pasha's answer).
    */
   public void onSwitchIn(Task t, int cpu) {
+    if (hooks != null && hooks.switchIn(t, cpu)) return;
     if (!config.growOnSwitch || t.stack.directMapped) return;
     for (int p = 0; p < t.stack.pages; p++) if (!t.stack.isMapped(p)) mapPage(t.stack, p, cpu, true);
   }
@@ -449,6 +465,9 @@ public final class Policy implements java.io.Serializable {
    * policy with at least PAGE_SIZE + 1 KiB free below its saved stack pointer, the whole pages below
    * it are unmapped, one TLB invalidation per page, and go back to the pool.
    */
+  /** The periodic reclaim pass of the hooks; false: the built-in shrinker runs ({@link #shrinkSleeping}). */
+  public boolean reclaim() { return hooks != null && hooks.reclaim(); }
+
   public void shrinkSleeping(Task t) {
     KernelStack s = t.stack;
     if (s.directMapped || t.state != Task.State.SLEEPING) return;
@@ -499,9 +518,17 @@ public final class Policy implements java.io.Serializable {
 
   public VmallocArea vmalloc() { return vmalloc; }
 
-  public int cachedStacks() { return cache == null ? 0 : cache.count(); }
+  public int cachedStacks() {
+    int[] n = {cache == null ? 0 : cache.count()};
+    if (hooks != null) hooks.forEachHeld((cpu, s) -> n[0]++);
+    return n[0];
+  }
 
-  public void forEachCached(java.util.function.BiConsumer<Integer, KernelStack> v) { if (cache != null) cache.forEach(v); }
+  /** The free stacks kept for reuse: in the stack cache, and by the hooks. */
+  public void forEachCached(java.util.function.BiConsumer<Integer, KernelStack> v) {
+    if (cache != null) cache.forEach(v);
+    if (hooks != null) hooks.forEachHeld(v);
+  }
 
   @Override public String toString() { return name; }
 

@@ -1,0 +1,75 @@
+package dev.kss.js;
+
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.ResourceLimits;
+import org.graalvm.polyglot.SandboxPolicy;
+import org.graalvm.polyglot.Source;
+
+/**
+ * The one polyglot Engine every JS policy shares (code it compiled is reused across contexts and
+ * sessions), the cached sources, and the sandbox each policy runs in.
+ *
+ * <p>The sandbox is GraalVM's CONSTRAINED policy, the strictest the community edition offers
+ * (UNTRUSTED needs isolates: graalvm.org/latest/security-guide/sandboxing): one language, no host
+ * class lookup, no IO, no threads, no processes, no native access, no polyglot access, and host
+ * access only to members marked {@code @HostAccess.Export} (the facades of this package). Runaway
+ * code is stopped by a statement budget per hook call (ResourceLimits.statementLimit, reset before
+ * each call with Context.resetLimits).
+ */
+final class JsEngine {
+  private JsEngine() {}
+
+  private static volatile Engine engine;
+  private static final Map<String, Source> SOURCES = new ConcurrentHashMap<>();
+  /** Only what the facades export; nothing else of the host is visible (no public access, no reflection). */
+  static final HostAccess ACCESS = HostAccess.CONSTRAINED;
+
+  static Engine engine() {
+    Engine e = engine;
+    if (e == null) {
+      synchronized (JsEngine.class) {
+        if ((e = engine) == null) {
+          e = engine = Engine.newBuilder("js")
+              .sandbox(SandboxPolicy.CONSTRAINED)
+              .out(OutputStream.nullOutputStream())
+              .err(OutputStream.nullOutputStream())
+              // On a JVM without the Graal compiler (no JVMCI) GraalJS runs interpreted; say nothing.
+              .option("engine.WarnInterpreterOnly", "false")
+              .build();
+        }
+      }
+    }
+    return e;
+  }
+
+  /** "GraalVM CE" with the optimizing runtime, "Interpreted" without it. */
+  static String runtime() { return engine().getImplementationName(); }
+
+  static Source module(String file, String text) {
+    return SOURCES.computeIfAbsent(file + "\0" + text, k -> Source.newBuilder("js", text, file)
+        .mimeType("application/javascript+module").cached(true).buildLiteral());
+  }
+
+  static Source script(String name, String text) {
+    return SOURCES.computeIfAbsent(name + "\0" + text, k -> Source.newBuilder("js", text, name).cached(true).buildLiteral());
+  }
+
+  /** A fresh sandboxed context on the shared engine; each hook call may run {@code budget} statements. */
+  static Context context(long budget) {
+    return Context.newBuilder("js")
+        .engine(engine())
+        .sandbox(SandboxPolicy.CONSTRAINED)
+        .out(OutputStream.nullOutputStream())
+        .err(OutputStream.nullOutputStream())
+        .allowHostAccess(ACCESS)
+        // evaluating a module returns its namespace, where the default export is
+        .option("js.esm-eval-returns-exports", "true")
+        .resourceLimits(ResourceLimits.newBuilder().statementLimit(budget, null).build())
+        .build();
+  }
+}

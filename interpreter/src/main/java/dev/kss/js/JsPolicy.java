@@ -1,0 +1,485 @@
+package dev.kss.js;
+
+import dev.kss.machine.Kernel;
+import dev.kss.machine.Machine;
+import dev.kss.machine.SimError;
+import dev.kss.machine.cost.CostModel.Primitive;
+import dev.kss.machine.metrics.Counter;
+import dev.kss.machine.sched.Task;
+import dev.kss.machine.stack.KernelStack;
+import dev.kss.machine.stack.Policy;
+import dev.kss.machine.stack.PolicyConfig;
+import dev.kss.machine.stack.PolicyHooks;
+import dev.kss.machine.stack.StackOps;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+
+/**
+ * A stack policy written in JavaScript, attached to a {@link Policy} whose own mechanisms are the
+ * base policy's. Each hook point of the policy calls the module's hook of that name if it has one
+ * (the hook API is in docs/language.md); a hook it does not define declines, and the base policy's
+ * mechanism runs.
+ *
+ * <p>Safety in the manner of sched_ext (docs.kernel.org/scheduler/sched-ext.html): every request
+ * and every return value is validated; an exception, a statement budget exhausted or a decision
+ * the model refuses ejects the policy with a reason and a short dump of the state. Whatever it
+ * held (free frames, kept stacks) is freed, its threads continue under the base policy, and the
+ * report says what happened and where.
+ *
+ * <p>Snapshots (the REPL's {@code :back}): the Java side (counters, log, kept stacks, frames) is
+ * serialized with the model; the JavaScript context is not. A restored copy is ejected with kind
+ * {@code restored} at its next hook, so the copy stays consistent and runs on under the base policy.
+ */
+public final class JsPolicy implements PolicyHooks {
+  static final String[] HOOKS = {"init", "alloc", "free", "fault", "enter", "leave", "sleep", "switchOut", "switchIn", "reclaim"};
+  private static final int INIT = 0, ALLOC = 1, FREE = 2, FAULT = 3, ENTER = 4, LEAVE = 5, SLEEP = 6, SWITCH_OUT = 7,
+      SWITCH_IN = 8, RECLAIM = 9;
+  private static final int MAX_LOG = 200;
+
+  final JsSpec spec;
+  final Kernel k;
+  private final Machine machine;
+  private final Policy policy;
+  /** The base policy's own shrinker period (0: none), for the reclaim pass after an ejection. */
+  private final long baseShrinkerNs;
+  private final SplittableRandom random;
+
+  // ---- Java-side state: serialized with the model
+  /** Free stacks the module keeps, with the CPU that released each (insertion order: deterministic). */
+  private final Map<KernelStack, Integer> held = new LinkedHashMap<>();
+  /** Frames it allocated or unmapped and has neither mapped nor freed. */
+  private final BitSet frames = new BitSet();
+  private final double[] counters;
+  private final Map<String, Integer> counterIndex = new HashMap<>();
+  private final List<String> log = new ArrayList<>();
+  private int logDropped;
+  private long calls;
+  private Ejection ejection;
+  /** Set by a request the model refused, during a hook call; ejects when the call returns. */
+  private Ejection pending;
+
+  // ---- the JavaScript side: not serializable
+  private transient Context ctx;
+  private transient Value exported;
+  private transient boolean[] defined;
+  private transient Host host;
+  private transient Map<KernelStack, StackView> views;
+  private transient int nextViewId;
+  private transient Supplier<String> where;
+
+  // ---- the hook call in progress
+  transient Task current;
+  transient int currentCpu;
+  private transient int currentHook = -1;
+  private transient long[] unflushed = new long[16];
+  private transient int unflushedCount;
+  private transient List<Task> listed = List.of();
+
+  private JsPolicy(JsSpec spec, Machine machine, Policy policy, long seed, Supplier<String> where) {
+    this.spec = spec;
+    this.machine = machine;
+    this.k = machine.kernel();
+    this.policy = policy;
+    this.baseShrinkerNs = spec.reclaimEveryNs() > 0 ? 0 : policy.config.shrinkerEveryNs;
+    this.random = new SplittableRandom(seed ^ (spec.policy().hashCode() * 0x9e3779b97f4a7c15L));
+    this.counters = new double[spec.counters().size()];
+    for (int i = 0; i < counters.length; i++) counterIndex.put(spec.counters().get(i), i);
+    this.where = where;
+  }
+
+  /**
+   * Loads the module for {@code policy} (a policy the machine defined from the base's settings) and
+   * attaches it. {@code where} names the .kss event running now, for messages.
+   */
+  public static JsPolicy attach(JsSpec spec, Machine machine, Policy policy, long seed, Supplier<String> where) {
+    JsPolicy p = new JsPolicy(spec, machine, policy, seed, where);
+    p.start();
+    policy.attach(p);
+    return p;
+  }
+
+  /** The JS policy attached to {@code p}, or null. */
+  public static JsPolicy of(Policy p) { return p.hooks() instanceof JsPolicy j ? j : null; }
+
+  private void start() {
+    views = new IdentityHashMap<>();
+    host = new Host(this, k.cpus.length, k.memory.nodes());
+    try {
+      ctx = JsEngine.context(spec.budget());
+      exported = JsModule.load(ctx, spec, host);
+    } catch (JsModule.LoadError e) {
+      if (pending == null) pending = ejection("error", "load", e.getMessage(), e.js);
+    }
+    if (pending != null) { finishEjection(); return; }
+    defined = new boolean[HOOKS.length];
+    for (int i = 0; i < HOOKS.length; i++) defined[i] = spec.hooks().contains(HOOKS[i]);
+    call(INIT, null, 0);
+  }
+
+  // ---------------------------------------------------------------- hook points
+
+  @Override public KernelStack allocate(Task t, int cpu) {
+    Value r = call(ALLOC, t, cpu, view(t));
+    if (r == null) return null;
+    if (r.isNull()) {
+      PolicyConfig c = policy.config;
+      if (c.cache == PolicyConfig.CacheKind.NONE || c.cacheSize == 0) k.metrics.inc(policy.id, Counter.CACHE_MISSES);
+      return null;
+    }
+    StackView v = r.isHostObject() && r.asHostObject() instanceof StackView sv ? sv : null;
+    if (v == null || held.remove(v.stack) == null) {
+      reject(ALLOC, v == null ? "alloc returned " + r + ", expected a stack it keeps or null"
+          : "alloc returned stack " + v.id + ", which it does not keep (" + (v.stack.live() ? "a live thread owns it" : "it was freed") + ")");
+      return null;
+    }
+    return v.stack;
+  }
+
+  @Override public boolean release(KernelStack s, int cpu) {
+    if (s.policy != policy) return false;
+    Value r = call(FREE, null, cpu, stackView(s), cpu);
+    if (r == null) return false;
+    if (!r.isNull() && !r.isBoolean()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
+    if (r.isNull() || !r.asBoolean()) {
+      views.remove(s);
+      return false;
+    }
+    held.put(s, cpu);
+    k.charge(Primitive.CACHE_OP);
+    StackOps.keep(k, s);
+    return true;
+  }
+
+  @Override public boolean fault(Task t, int p) {
+    Value r = call(FAULT, t, t.cpu, view(t), p);
+    if (r == null || r.isNull()) return false;
+    if (!r.isBoolean()) return reject(FAULT, "fault returned " + r + ", expected true (page mapped) or false");
+    if (!r.asBoolean()) return false;
+    if (!t.stack.isMapped(p)) return reject(FAULT, "fault returned true but page " + p + " of " + t + "'s stack is still unmapped");
+    return true;
+  }
+
+  @Override public boolean enter(Task t) { return call(ENTER, t, t.cpu, view(t)) != null; }
+  @Override public boolean leave(Task t) { return call(LEAVE, t, t.cpu, view(t)) != null; }
+  @Override public boolean sleep(Task t) { return call(SLEEP, t, t.cpu, view(t)) != null; }
+  @Override public boolean switchOut(Task t, int cpu) { return call(SWITCH_OUT, t, cpu, view(t), cpu) != null; }
+  @Override public boolean switchIn(Task t, int cpu) { return call(SWITCH_IN, t, cpu, view(t), cpu) != null; }
+
+  @Override public boolean reclaim() {
+    if (call(RECLAIM, null, 0, k.now) != null) return true;
+    return ejection != null && baseShrinkerNs == 0;   // the shrinker was the module's: none after it
+  }
+
+  @Override public void forEachHeld(BiConsumer<Integer, KernelStack> v) { held.forEach((s, cpu) -> v.accept(cpu, s)); }
+
+  /**
+   * Calls hook {@code hook}: its result (undefined as null), or null when the module does not
+   * define it or was ejected (the built-in mechanism runs).
+   */
+  private Value call(int hook, Task t, int cpu, Object... args) {
+    if (ejection != null) return null;
+    if (ctx == null) { eject("restored", HOOKS[hook], "this is a restored copy of the session: the module's JavaScript state could not come along", null); return null; }
+    if (!defined[hook] || currentHook >= 0) return null;   // no re-entry: a hook's own requests never call hooks
+    current = t;
+    currentCpu = cpu;
+    currentHook = hook;
+    calls++;
+    try {
+      ctx.resetLimits();
+      Value r = exported.invokeMember(HOOKS[hook], args);
+      if (pending != null) { finishEjection(); return null; }
+      return r;
+    } catch (PolyglotException e) {
+      if (pending != null) { finishEjection(); return null; }
+      eject(e.isCancelled() || e.isResourceExhausted() && !e.isGuestException() && e.getMessage() != null
+              && e.getMessage().contains("tatement") ? "budget" : "error", HOOKS[hook], message(e, spec.budget()), location(e));
+      return null;
+    } catch (RuntimeException e) {
+      // A fault of our own while the hook ran: the model is consistent (each request is one step).
+      eject("error", HOOKS[hook], "internal error during the hook: " + e, null);
+      return null;
+    } finally {
+      current = null;
+      currentHook = -1;
+      unflushedCount = 0;
+      listed = List.of();
+    }
+  }
+
+  /** A refused return value: ejects (the hook's call has returned) and declines. */
+  private boolean reject(int hook, String why) {
+    eject("invalid", HOOKS[hook], why, null);
+    return false;
+  }
+
+  // ---------------------------------------------------------------- requests (through Host)
+
+  int nodeOf(int cpu) {
+    if (cpu < 0 || cpu >= k.cpus.length) throw refuse("cpu " + cpu + " does not exist (cpus 0 to " + (k.cpus.length - 1) + ")");
+    return k.memory.nodeOf(cpu);
+  }
+
+  int allocFrame(int node) {
+    active();
+    if (node >= k.memory.nodes()) throw refuse("node " + node + " does not exist (nodes 0 to " + (k.memory.nodes() - 1) + ")");
+    // The first CPU of the node allocates: PhysicalMemory spreads CPUs over nodes in equal runs.
+    int cpu = node < 0 ? currentCpu : (int) (((long) node * k.cpus.length + k.memory.nodes() - 1) / k.memory.nodes());
+    try {
+      int pfn = k.memory.alloc(0, cpu);
+      k.charge(Primitive.PAGE_ALLOC);
+      frames.set(pfn);
+      return pfn;
+    } catch (SimError oom) {
+      return -1;
+    }
+  }
+
+  void freeFrame(int pfn) {
+    active();
+    if (pfn < 0 || !frames.get(pfn)) throw refuse("freeFrame(" + pfn + "): not a free frame of this policy");
+    frames.clear(pfn);
+    k.memory.free(pfn, 0, currentCpu);
+    k.charge(Primitive.PAGE_FREE);
+  }
+
+  void map(StackView v, int page, int pfn) {
+    KernelStack s = ours(v, "map", page);
+    if (s.isMapped(page)) throw refuse("map: page " + page + " of stack " + v.id + " is already mapped");
+    if (pfn < 0 || !frames.get(pfn))
+      throw refuse("map: frame " + pfn + " is not a free frame of this policy (take one from kss.allocFrame() or kss.unmap())");
+    frames.clear(pfn);
+    StackOps.map(k, s, page, pfn, currentCpu);
+  }
+
+  int unmap(StackView v, int page) {
+    KernelStack s = ours(v, "unmap", page);
+    if (!s.isMapped(page)) throw refuse("unmap: page " + page + " of stack " + v.id + " is not mapped");
+    if (s.live()) {
+      Task owner = owner(s);
+      if (owner != null && owner.inKernel && page < Math.max(1, KernelStack.pagesFor(s.depth)))
+        throw refuse("unmap: page " + page + " of " + owner + "'s stack is in use (depth " + s.depth + " bytes)");
+    }
+    int pfn = StackOps.unmap(k, s, page);
+    frames.set(pfn);
+    if (unflushedCount == unflushed.length) unflushed = java.util.Arrays.copyOf(unflushed, unflushedCount * 2);
+    unflushed[unflushedCount++] = s.pageVa(page);
+    return pfn;
+  }
+
+  /** Invalidates the pages unmapped since the last call: "local", "broadcast", "invlpgb", or "" for the base policy's. */
+  int invalidate(String mode) {
+    active();
+    PolicyConfig.Invalidate m = switch (mode == null ? "" : mode) {
+      case "" -> policy.config.invalidate;
+      case "local" -> PolicyConfig.Invalidate.LOCAL;
+      case "broadcast" -> PolicyConfig.Invalidate.BROADCAST;
+      case "invlpgb" -> PolicyConfig.Invalidate.INVLPGB;
+      default -> throw refuse("invalidate: unknown mode '" + mode + "', expected local, broadcast or invlpgb");
+    };
+    int n = unflushedCount;
+    k.mmu.invalidate(k.cpus[currentCpu], unflushed, n, m, policy.id);
+    unflushedCount = 0;
+    return n;
+  }
+
+  void count(String name, double n) {
+    active();
+    Integer i = counterIndex.get(name);
+    if (i == null) throw refuse("count: '" + name + "' is not one of the module's counters " + spec.counters());
+    if (!Double.isFinite(n)) throw refuse("count: " + n + " is not a number");
+    counters[i] += n;
+  }
+
+  double random() { return random.nextDouble(); }
+
+  void log(String line) {
+    if (log.size() >= MAX_LOG) { logDropped++; return; }
+    String at = where();
+    log.add("[" + dev.kss.run.Format.nanos(k.now) + (at != null ? " " + at : "") + "] " + (line.length() > 300 ? line.substring(0, 300) + "..." : line));
+  }
+
+  int listThreads() {
+    List<Task> mine = new ArrayList<>();
+    for (Task t : machine.liveTasks()) if (t.policy == policy) mine.add(t);
+    listed = mine;
+    return mine.size();
+  }
+
+  ThreadView threadAt(int i) {
+    if (i < 0 || i >= listed.size()) throw refuse("threadAt(" + i + ") is out of range");
+    return view(listed.get(i));
+  }
+
+  ThreadView view(Task t) { return new ThreadView(t, k.memory.nodeOf(t.cpu), t.stack == null ? null : stackView(t.stack)); }
+
+  StackView stackView(KernelStack s) {
+    StackView v = views.get(s);
+    if (v == null) views.put(s, v = new StackView(nextViewId++, s, k));
+    return v;
+  }
+
+  /** A request only makes sense inside a hook call, before an ejection. */
+  private void active() {
+    if (pending != null) throw new Refused(pending.reason());
+    if (currentHook < 0) throw refuse("kss may only be used while a hook runs");
+  }
+
+  private KernelStack ours(StackView v, String op, int page) {
+    active();
+    if (v == null) throw refuse(op + ": no stack given");
+    KernelStack s = v.stack;
+    if (s.policy != policy) throw refuse(op + ": stack " + v.id + " belongs to policy " + s.policy.name);
+    if (!s.live() && !held.containsKey(s)) throw refuse(op + ": stack " + v.id + " is neither a live thread's nor kept by the policy");
+    if (s.directMapped) throw refuse(op + ": stack " + v.id + " is direct-mapped (backing " + policy.config.backing.name().toLowerCase() + "): it has no pages of its own");
+    if (page < 0 || page >= s.pages) throw refuse(op + ": page " + page + " is outside the stack (pages 0 to " + (s.pages - 1) + ")");
+    return s;
+  }
+
+  private Task owner(KernelStack s) {
+    if (current != null && current.stack == s) return current;
+    for (Task t : machine.liveTasks()) if (t.stack == s) return t;
+    return null;
+  }
+
+  // ---------------------------------------------------------------- ejection
+
+  /** A request the model refuses: the policy is ejected when the hook returns, whatever the hook does with the exception. */
+  private Refused refuse(String why) {
+    if (pending == null) pending = ejection("invalid", currentHook >= 0 ? HOOKS[currentHook] : "-", why, null);
+    return new Refused(why);
+  }
+
+  /** Thrown into the guest by a refused request. */
+  static final class Refused extends RuntimeException {
+    Refused(String why) { super(why, null, false, false); }
+  }
+
+  private void eject(String kind, String hook, String why, String js) {
+    if (ejection != null) return;
+    pending = ejection(kind, hook, why, js);
+    finishEjection();
+  }
+
+  private Ejection ejection(String kind, String hook, String why, String js) {
+    return new Ejection(kind, hook, why, js, where(), k.now, dump());
+  }
+
+  /** Frees what the module held and stops calling it; its threads carry on under the base policy. */
+  private void finishEjection() {
+    ejection = pending;
+    pending = null;
+    if (unflushedCount > 0) {
+      // Pages it unmapped without invalidating: flush them as the base policy would.
+      k.mmu.invalidate(k.cpus[currentCpu], unflushed, unflushedCount, policy.config.invalidate, policy.id);
+      unflushedCount = 0;
+    }
+    for (int pfn = frames.nextSetBit(0); pfn >= 0; pfn = frames.nextSetBit(pfn + 1)) {
+      k.memory.free(pfn, 0, currentCpu);
+      k.charge(Primitive.PAGE_FREE);
+    }
+    frames.clear();
+    List<Map.Entry<KernelStack, Integer>> kept = new ArrayList<>(held.entrySet());
+    held.clear();
+    for (Map.Entry<KernelStack, Integer> e : kept) StackOps.dispose(k, e.getKey(), e.getValue());
+    if (ctx != null) {
+      try { ctx.close(true); } catch (RuntimeException ignored) { /* closing a cancelled context */ }
+    }
+    ctx = null;
+    exported = null;
+  }
+
+  /** The state that matters, in a few lines (the thread of the hook, what the module holds). */
+  private List<String> dump() {
+    List<String> d = new ArrayList<>();
+    Task t = current;
+    if (t != null) {
+      StringBuilder m = new StringBuilder();
+      if (t.stack != null) for (int p = 0; p < t.stack.pages; p++) m.append(t.stack.isMapped(p) ? '#' : '.');
+      d.add("thread " + t + ": cpu " + t.cpu + ", " + t.state.name().toLowerCase() + (t.inKernel ? ", in the kernel" : ", in user mode")
+          + (t.atomic() ? ", atomic" : "") + (t.stack != null ? ", depth " + t.stack.depth + " bytes, pages [" + m + "] (# mapped, top first)" : ""));
+    }
+    Map<Integer, Integer> perCpu = new java.util.TreeMap<>();
+    held.values().forEach(c -> perCpu.merge(c, 1, Integer::sum));
+    d.add("kept stacks " + held.size() + (perCpu.isEmpty() ? "" : " " + perCpu) + ", free frames held " + frames.cardinality()
+        + ", unmapped pages not yet invalidated " + unflushedCount);
+    if (counters.length > 0) {
+      StringBuilder c = new StringBuilder("counters");
+      for (int i = 0; i < counters.length; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counters[i]));
+      d.add(c.toString());
+    }
+    d.add("hook calls " + calls + ", statement budget per call " + spec.budget());
+    return d;
+  }
+
+  private String where() {
+    try {
+      return where == null ? null : where.get();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The first JavaScript frame of the error: {@code file.js:LINE:COL}. */
+  static String location(PolyglotException e) {
+    org.graalvm.polyglot.SourceSection s = e.getSourceLocation();
+    if (s == null || !s.isAvailable()) {
+      for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+        if (f.isGuestFrame() && f.getSourceLocation() != null && f.getSourceLocation().isAvailable()) { s = f.getSourceLocation(); break; }
+      }
+    }
+    if (s == null || !s.isAvailable()) return null;
+    return s.getSource().getName() + ":" + s.getStartLine() + ":" + s.getStartColumn();
+  }
+
+  static String message(PolyglotException e, long budget) {
+    if (e.isCancelled() || e.isResourceExhausted() && String.valueOf(e.getMessage()).contains("tatement"))
+      return "the hook ran more than " + budget + " statements (its budget; an endless loop?)";
+    if (e.isHostException() && e.asHostException() instanceof Refused r) return r.getMessage();
+    if (e.isResourceExhausted()) return "out of resources: " + e.getMessage();
+    return String.valueOf(e.getMessage());
+  }
+
+  // ---------------------------------------------------------------- what the report shows
+
+  public Ejection ejection() { return ejection; }
+  public List<String> log() { return log; }
+  public int logDropped() { return logDropped; }
+  public long calls() { return calls; }
+
+  /** {@code NAME.js.X}: a declared counter, or frames_held, stacks_held, calls, ejected, exit. */
+  public Object metric(String name) {
+    Integer i = counterIndex.get(name);
+    if (i != null) return counters[i];
+    return switch (name) {
+      case "frames_held" -> (double) frames.cardinality();
+      case "stacks_held" -> (double) held.size();
+      case "calls" -> (double) calls;
+      case "ejected" -> ejection == null ? 0.0 : 1.0;
+      case "exit" -> ejection == null ? "none" : ejection.kind();
+      default -> throw new IllegalArgumentException("no JS metric " + name);
+    };
+  }
+
+  /** The metrics every JS policy has, besides its own counters; {@code exit} is text, the others counts. */
+  public static final List<String> BUILTIN_METRICS = List.of("frames_held", "stacks_held", "calls", "ejected", "exit");
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    unflushed = new long[16];
+    listed = List.of();
+    currentHook = -1;
+    views = new IdentityHashMap<>();
+    // ctx stays null: the next hook call ejects the copy (kind "restored").
+  }
+}

@@ -1,0 +1,40 @@
+package dev.kss.js;
+
+import dev.kss.machine.Kernel;
+import dev.kss.machine.mem.PageTable;
+import dev.kss.machine.stack.KernelStack;
+import org.graalvm.polyglot.HostAccess.Export;
+
+/**
+ * A kernel stack as a hook sees it: one view per stack, so that {@code ===} works and a policy can
+ * keep views in its caches. Pages are numbered from the top: page 0 holds the first 4 KiB the
+ * thread uses (KernelStack).
+ */
+public final class StackView {
+  /** A number for the stack, unique within the policy. */
+  @Export public final int id;
+  @Export public final int pages;
+  final KernelStack stack;
+  private final Kernel k;
+
+  StackView(int id, KernelStack stack, Kernel k) {
+    this.id = id;
+    this.pages = stack.pages;
+    this.stack = stack;
+    this.k = k;
+  }
+
+  @Export public boolean mapped(int page) { return page >= 0 && page < pages && stack.isMapped(page); }
+
+  @Export public int mappedCount() { return stack.mappedCount(); }
+
+  /** Whether the page was accessed since it was mapped (its PTE's accessed bit). */
+  @Export public boolean accessed(int page) {
+    return mapped(page) && !stack.directMapped && PageTable.accessed(k.pageTable.pte(stack.pageVa(page)));
+  }
+
+  /** Owned by a live thread (else free: kept by the policy, or on its way to being freed). */
+  @Export public boolean live() { return stack.live(); }
+
+  @Override public String toString() { return "stack " + id; }
+}
