@@ -14,10 +14,10 @@ class MainTest {
     return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
   }
 
-  @Test void withoutAFileItSaysTheReplIsNotAvailableYet() {
-    String[] r = run();
+  @Test void theReplIsASubcommandWithHelp() {
+    String[] r = run("repl", "--help");
     assertEquals("0", r[0]);
-    assertTrue(r[1].contains("REPL is not available yet"));
+    assertTrue(r[1].contains("Start the REPL"));
   }
 
   @Test void helpAndVersion() {

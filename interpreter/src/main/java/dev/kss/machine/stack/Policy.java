@@ -131,7 +131,21 @@ public final class Policy implements java.io.Serializable {
   private void populate(KernelStack s, ThreadKind kind, int cpu) {
     if (s.directMapped) return;
     int n = initialPages(kind);
-    for (int p = 0; p < n; p++) if (!s.isMapped(p)) mapPage(s, p, cpu, false);
+    if (arena != null) {
+      for (int p = n - 1; p >= 0; p--) if (!s.isMapped(p)) mapPage(s, p, cpu, false);
+      return;
+    }
+    // __vmalloc_area_node(): first the page array, lowest address first, then vmap_pages_range(),
+    // which allocates any page-table pages it needs on the way.
+    int[] pfns = scratchPfns;
+    int m = 0;
+    for (int p = n - 1; p >= 0; p--) {
+      if (s.isMapped(p)) continue;
+      pfns[m++] = k.memory.alloc(0, cpu);
+      k.charge(Primitive.PAGE_ALLOC);
+    }
+    int i = 0;
+    for (int p = n - 1; p >= 0; p--) if (!s.isMapped(p)) mapFrame(s, p, pfns[i++], cpu);
   }
 
   /**
@@ -211,6 +225,10 @@ public final class Policy implements java.io.Serializable {
       pfn = k.memory.alloc(0, cpu);
       k.charge(Primitive.PAGE_ALLOC);
     }
+    mapFrame(s, p, pfn, cpu);
+  }
+
+  private void mapFrame(KernelStack s, int p, int pfn, int cpu) {
     if (config.zeroNew) k.chargeZeroing(1);
     k.pageTable.map(s.pageVa(p), pfn, id, cpu);
     k.charge(Primitive.PTE_SET);

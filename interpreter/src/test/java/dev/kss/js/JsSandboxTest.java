@@ -1,0 +1,192 @@
+package dev.kss.js;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.kss.Scripts;
+import dev.kss.ast.Source;
+import dev.kss.run.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A hostile or broken JS policy cannot escape its sandbox, crash kss or corrupt the model: each
+ * attempt is refused or stopped, the policy is ejected with a reason, its threads carry on under
+ * the base policy, and the machine's invariants hold after every event (the runs use --check).
+ */
+class JsSandboxTest {
+  @TempDir Path dir;
+
+  /** Runs a script whose policy {@code bad} has {@code hook} as its alloc hook; the thread then lives on and exits. */
+  private Scripts.Result run(String module, String expectKind) throws IOException {
+    Files.writeString(dir.resolve("bad.js"), module);
+    String kss = """
+        policy bad = js "bad.js"
+        fork a policy bad
+        enter a
+        depth a 12 KiB
+        sleep a
+        wake a
+        leave a
+        exit a
+        fork b policy bad
+        exit b
+        expect bad.js.ejected == 1
+        expect bad.js.exit == "%s"
+        expect bad.threads.exited == 2
+        expect bad.js.frames_held == 0
+        expect bad.js.stacks_held == 0
+        """.formatted(expectKind);
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, kss);
+    return Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+  }
+
+  private static String hook(String body) {
+    return "export default { alloc(t) { " + body + " } };";
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "Java.type('java.lang.System').exit(3)     | Java",
+      "Polyglot.eval('js', '1')                  | Polyglot",
+      "require('fs')                             | require",
+      "load('/etc/passwd')                       | load",
+      "read('/etc/passwd')                       | read",
+      "new XMLHttpRequest()                      | XMLHttpRequest",
+      "fetch('http://example.com')               | fetch",
+      "quit()                                    | quit",
+      "Packages.java.io.File                     | Packages",
+      "kss.map.constructor('return this')().Java.type('java.io.File') | Java",
+      "new Worker('x.js')                        | Worker",
+      "globalThis.process.exit(1)                | process"})
+  void hostAndEnvironmentAccessIsRefused(String attempt, String name) throws IOException {
+    Scripts.Result r = run(hook(attempt), "error");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("EJECTED"), r.out());
+    assertTrue(r.out().contains("bad.js:1:"), "the JS location: " + r.out());
+    assertTrue(r.out().contains("t.kss:2:1"), "the .kss event: " + r.out());
+  }
+
+  @Test void anEndlessLoopIsStoppedByTheStatementBudget() throws IOException {
+    Scripts.Result r = run(hook("for (;;) {}"), "budget");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("statements (its budget"), r.out());
+  }
+
+  @Test void deepRecursionIsStopped() throws IOException {
+    Scripts.Result r = run("function f(n) { return f(n + 1) + 1; }\n" + hook("return f(0);"), "error");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("stack size"), r.out());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "new Array(2 ** 32)",
+      "'x'.repeat(2 ** 31)",
+      "new ArrayBuffer(2 ** 53)",
+      "const a = []; for (;;) a.push(new Array(1e6).fill(1));"})
+  void aHugeAllocationIsRefusedOrStopped(String attempt) throws IOException {
+    Scripts.Result r = run(hook(attempt), attempt.startsWith("const") ? "budget" : "error");
+    assertEquals(0, r.exit(), r.out() + r.err());
+  }
+
+  @Test void mappingAFrameInUseEjects() throws IOException {
+    // Frame 0 is not the policy's to map: it belongs to someone else.
+    Scripts.Result r = run("export default { fault(t, p) { kss.map(t.stack, p, 0); return true; }, alloc() { return null; } };"
+        .replace("alloc() { return null; }", "alloc(t) { throw new Error('x'); }"), "error");
+    assertEquals(0, r.exit(), r.out() + r.err());
+  }
+
+  @Test void unmappingAPageInUseEjectsWithTheInvalidKind() throws IOException {
+    Files.writeString(dir.resolve("bad.js"), "export default { enter(t) { kss.unmap(t.stack, 0); } };");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, """
+        policy bad = js "bad.js"
+        fork a policy bad
+        enter a
+        depth a 12 KiB
+        leave a
+        exit a
+        expect bad.js.exit == "invalid"
+        expect bad.violations.total == 0
+        """);
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("in use"), r.out());
+    assertTrue(r.out().contains("bad.js:1:"), r.out());
+  }
+
+  @Test void mappingAFrameItDoesNotOwnEjects() throws IOException {
+    Files.writeString(dir.resolve("bad.js"), """
+        export default {
+          enter(t) {
+            const pfn = kss.unmap(t.stack, 3);   // a page below the depth: allowed, the frame is now ours
+            kss.invalidate();
+            kss.map(t.stack, 3, pfn);             // fine
+            kss.map(t.stack, 3, pfn);             // the page is mapped already
+          },
+        };
+        """);
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, """
+        policy bad = js "bad.js"
+        fork a policy bad
+        enter a
+        exit a
+        expect bad.js.exit == "invalid"
+        """);
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("already mapped"), r.out());
+  }
+
+  @Test void aWrongReturnValueEjects() throws IOException {
+    Scripts.Result r = run(hook("return 42;"), "invalid");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("alloc returned 42"), r.out());
+  }
+
+  @Test void handingOutALiveStackEjects() throws IOException {
+    Scripts.Result r = run("let s = null; export default { alloc(t) { if (s) return s; return null; }, "
+        + "enter(t) { s = t.stack; } };", "invalid");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("which it does not keep"), r.out());
+  }
+
+  @Test void catchingARefusalDoesNotSaveThePolicy() throws IOException {
+    Scripts.Result r = run(hook("try { kss.freeFrame(12345); } catch (e) {} return null;"), "invalid");
+    assertEquals(0, r.exit(), r.out() + r.err());
+  }
+
+  @Test void aBrokenModuleIsAStaticErrorAtItsLine() throws IOException {
+    Files.writeString(dir.resolve("bad.js"), "export default {\n  alloc(t) { return ; }}\n  oops(\n");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy bad = js \"bad.js\"\nfork a policy bad\n");
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    assertEquals(2, r.exit(), r.out() + r.err());
+    assertTrue(r.firstErrorLine().startsWith("t.kss:1:17: bad.js:"), r.err());
+  }
+
+  @Test void anUnknownHookIsAStaticError() throws IOException {
+    Files.writeString(dir.resolve("bad.js"), "export default { allocate(t) { return null; } };");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy bad = js \"bad.js\"\n");
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("unknown hook 'allocate'"), r.err());
+  }
+
+  @Test void anUndeclaredCounterIsAStaticErrorInExpect() throws IOException {
+    Files.writeString(dir.resolve("ok.js"), "export default { counters: ['hits'] };");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy ok = js \"ok.js\"\nexpect ok.js.hit == 0\n");
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("expected js. and one of hits"), r.err());
+  }
+}
