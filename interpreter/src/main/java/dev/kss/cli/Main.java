@@ -11,11 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kss FILE.kss}, {@code kss run FILE.kss [--seed N] [--json OUT] [--check] [--debug]}, {@code kss} (REPL). */
+/** {@code kss FILE.kss}, {@code kss run FILE.kss [--seed N] [--json OUT] [--check] [--debug]}, {@code kss [repl [FILE.kss]]} (REPL). */
 @Command(name = "kss", mixinStandardHelpOptions = true, version = "kss 0.1.0",
     description = "Kernel-stack scenario simulator: runs a .kss scenario and checks its expectations.",
     footer = {"", "Exit codes: 0 every expectation held, 1 one failed, 2 the script is wrong."},
-    subcommands = Main.Run.class)
+    subcommands = {Main.Run.class, Main.Repl.class})
 public final class Main implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to run")
   String file;
@@ -50,10 +50,7 @@ public final class Main implements Callable<Integer> {
   }
 
   @Override public Integer call() {
-    if (file == null) {
-      out.println("kss: the REPL is not available yet; run a scenario with: kss FILE.kss (see kss --help)");
-      return 0;
-    }
+    if (file == null) return dev.kss.repl.Repl.start(null);
     return options.run(file, out, err);
   }
 
@@ -64,6 +61,14 @@ public final class Main implements Callable<Integer> {
     @Mixin RunOptions options;
 
     @Override public Integer call() { return options.run(file, parent.out, parent.err); }
+  }
+
+  @Command(name = "repl", mixinStandardHelpOptions = true,
+      description = "Start the REPL (also: kss without arguments), with FILE.kss loaded but not run.")
+  static final class Repl implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to step through") String file;
+
+    @Override public Integer call() { return dev.kss.repl.Repl.start(file); }
   }
 
   static final class RunOptions {

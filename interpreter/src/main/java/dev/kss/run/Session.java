@@ -104,14 +104,20 @@ public final class Session implements java.io.Serializable {
   public void runToEnd() { while (step()) { } }
 
   /** Whether every statement so far has run (the REPL may add more). */
-  public boolean atEnd() {
-    for (int i = top; i >= 0; i--) if (frames[i].pc < frames[i].body.size()) return false;
-    return true;
-  }
+  public boolean atEnd() { return next() == null; }
 
-  /** The statement the cursor will run next, or null at the end (for breakpoints and :step). */
+  /**
+   * The statement the cursor will run next, or null at the end (for breakpoints and :step): a
+   * loop's first statement when it goes round again, a syscall/atomic/noirq when its closing event is next.
+   */
   public Stmt next() {
-    for (int i = top; i >= 0; i--) if (frames[i].pc < frames[i].body.size()) return frames[i].body.get(frames[i].pc);
+    for (int i = top; i >= 0; i--) {
+      Frame f = frames[i];
+      if (f.pc < f.body.size()) return f.body.get(f.pc);
+      boolean again = f.kind == Frame.REPEAT && f.remaining > 1 || f.kind == Frame.FOR && f.value + 1 <= f.end;
+      if (again && !f.body.isEmpty()) return f.body.get(0);
+      if (f.owner instanceof Event) return f.owner;
+    }
     return null;
   }
 
