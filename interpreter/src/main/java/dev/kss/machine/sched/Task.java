@@ -22,9 +22,11 @@ public final class Task implements java.io.Serializable {
   /** Why it died, for error messages: "exited" or "was killed by ...". */
   public String death;
   /** Offsets of objects on its stack that other CPUs can reach (publish). */
-  public long[] published = new long[0];
+  public long[] published = NOTHING_PUBLISHED;
+  private static final long[] NOTHING_PUBLISHED = new long[0];
   /** Frames of an expansion segment (KeExpandKernelStackAndCallout), in use below the stack. */
-  public int[] segment = new int[0];
+  public int[] segment = NO_SEGMENT;
+  public static final int[] NO_SEGMENT = new int[0];
   /** Position in the machine's list of live threads. */
   public int liveIndex = -1;
 

@@ -475,7 +475,7 @@ public final class Policy implements java.io.Serializable {
       k.charge(Primitive.PAGE_FREE);
     }
     if (t.alive()) k.metrics.add(id, Counter.RESIDENT_PAGES, -t.segment.length);
-    t.segment = new int[0];
+    t.segment = Task.NO_SEGMENT;
   }
 
   /**
