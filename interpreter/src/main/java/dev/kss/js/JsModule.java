@@ -18,6 +18,7 @@ final class JsModule {
    * Defines {@code kss} over the host facade, and {@code console} as the report's log. The facade
    * itself stays in this closure. Host methods take no optional arguments, so defaults are filled here.
    */
+  static final String PRELUDE_NAME = "kss-prelude.js";
   private static final String PRELUDE = """
       (function (host, optionsJson) {
         'use strict';
@@ -66,7 +67,7 @@ final class JsModule {
   static Value load(Context ctx, JsSpec spec, Host host) throws LoadError {
     try {
       ctx.resetLimits();
-      ctx.eval(JsEngine.script("kss-prelude.js", PRELUDE)).execute(host, spec.optionsJson());
+      ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson());
       Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())

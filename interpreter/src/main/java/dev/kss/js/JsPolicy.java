@@ -201,7 +201,13 @@ public final class JsPolicy implements PolicyHooks {
       if (pending != null) { finishEjection(); return null; }
       return r;
     } catch (PolyglotException e) {
-      if (pending != null) { finishEjection(); return null; }
+      if (pending != null) {
+        // A refused request: the guest frame that made it says where.
+        Ejection p = pending;
+        if (p.js() == null) pending = new Ejection(p.kind(), p.hook(), p.reason(), location(e), p.at(), p.timeNs(), p.dump());
+        finishEjection();
+        return null;
+      }
       eject(e.isCancelled() || e.isResourceExhausted() && !e.isGuestException() && e.getMessage() != null
               && e.getMessage().contains("tatement") ? "budget" : "error", HOOKS[hook], message(e, spec.budget()), location(e));
       return null;
@@ -362,7 +368,8 @@ public final class JsPolicy implements PolicyHooks {
 
   /** Thrown into the guest by a refused request. */
   static final class Refused extends RuntimeException {
-    Refused(String why) { super(why, null, false, false); }
+    // A stack trace, so that the polyglot stack trace has the guest frames (the location).
+    Refused(String why) { super(why); }
   }
 
   private void eject(String kind, String hook, String why, String js) {
@@ -433,9 +440,11 @@ public final class JsPolicy implements PolicyHooks {
   /** The first JavaScript frame of the error: {@code file.js:LINE:COL}. */
   static String location(PolyglotException e) {
     org.graalvm.polyglot.SourceSection s = e.getSourceLocation();
-    if (s == null || !s.isAvailable()) {
+    if (s == null || !s.isAvailable() || s.getSource().getName().equals(JsModule.PRELUDE_NAME)) {
+      s = null;
       for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
-        if (f.isGuestFrame() && f.getSourceLocation() != null && f.getSourceLocation().isAvailable()) { s = f.getSourceLocation(); break; }
+        org.graalvm.polyglot.SourceSection l = f.getSourceLocation();
+        if (f.isGuestFrame() && l != null && l.isAvailable() && !l.getSource().getName().equals(JsModule.PRELUDE_NAME)) { s = l; break; }
       }
     }
     if (s == null || !s.isAvailable()) return null;

@@ -127,8 +127,8 @@ class CheckerTest {
     errorAt("repeat 2 { seed 3 }", 1, 12, "top level");
   }
 
-  @Test void jsPoliciesParseButAreNotAvailableYet() {
-    errorAt("policy p = js \"p.js\" extends default { option 1 }", 1, 1, "JS policies are not available yet");
+  @Test void aJsPolicyWhoseFileIsMissingIsAnErrorAtTheFile() {
+    errorAt("policy p = js \"p.js\" extends default { option 1 }", 1, 15, "cannot read 'p.js': no such file");
   }
 
   @Test void theSeedIsAConstant() {
