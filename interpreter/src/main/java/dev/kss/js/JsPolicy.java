@@ -196,7 +196,7 @@ public final class JsPolicy implements PolicyHooks {
     currentHook = hook;
     calls++;
     try {
-      ctx.resetLimits();
+      ctx.resetLimits();   // the budget is per hook call; this costs about 10 us (BENCHMARKS.md)
       Value r = exported.invokeMember(HOOKS[hook], args);
       if (pending != null) { finishEjection(); return null; }
       return r;
