@@ -72,13 +72,21 @@ public final class PageTable implements java.io.Serializable {
 
   private static int ptIndex(long va) { return (int) (va >>> 12) & 511; }
 
+  /** The last leaf walked to and the 2 MiB region it maps (va >>> 21; 0 never matches a kernel va). */
+  private long lastRegion;
+  private long[] lastLeaf;
+
   private long[] leaf(long va, boolean create, int owner, int cpu) {
+    long region = va >>> 21;
+    if (region == lastRegion) return lastLeaf;   // leaves are never freed: the cache cannot go stale
     if (va >= 0) throw new IllegalArgumentException("not a kernel address: " + Long.toHexString(va));
     Object[] pdpt = (Object[]) level(pml4, (int) (va >>> 39) & 511, create, false, owner, cpu);
     if (pdpt == null) return null;
     Object[] pd = (Object[]) level(pdpt, (int) (va >>> 30) & 511, create, false, owner, cpu);
     if (pd == null) return null;
-    return (long[]) level(pd, (int) (va >>> 21) & 511, create, true, owner, cpu);
+    long[] pt = (long[]) level(pd, (int) (va >>> 21) & 511, create, true, owner, cpu);
+    if (pt != null) { lastRegion = region; lastLeaf = pt; }
+    return pt;
   }
 
   private Object level(Object[] table, int i, boolean create, boolean leaf, int owner, int cpu) {

@@ -11,16 +11,33 @@ public final class Latency implements java.io.Serializable {
 
   private final Histogram histogram = new Histogram(3);
   private long count, sum, max;
+  /** A run of equal values not yet in the histogram (churns repeat the same cost). */
+  private long runValue = -1, runCount;
 
   public void record(long ns) {
-    histogram.recordValue(Math.max(0, ns));
+    long v = Math.max(0, ns);
+    if (v == runValue) runCount++;
+    else {
+      if (runCount > 0) histogram.recordValueWithCount(runValue, runCount);
+      runValue = v;
+      runCount = 1;
+    }
     count++;
     sum += ns;
     max = Math.max(max, ns);
   }
 
+  private void flush() {
+    if (runCount > 0) histogram.recordValueWithCount(runValue, runCount);
+    runCount = 0;
+    runValue = -1;
+  }
+
   public long count() { return count; }
   public double mean() { return count == 0 ? 0 : (double) sum / count; }
   public long max() { return max; }
-  public long percentile(double p) { return count == 0 ? 0 : histogram.getValueAtPercentile(p); }
+  public long percentile(double p) {
+    flush();
+    return count == 0 ? 0 : histogram.getValueAtPercentile(p);
+  }
 }

@@ -12,7 +12,8 @@ public final class Metrics implements java.io.Serializable {
   private static final int OPS = Latency.Op.values().length;
 
   private final long[] global = new long[N];
-  private long[][] scoped = new long[0][];
+  /** Per policy: the counters of policy p at [p * N, (p + 1) * N). */
+  private long[] scoped = new long[0];
   private final Latency[] globalLatency = new Latency[OPS];
   private Latency[][] scopedLatency = new Latency[0][];
 
@@ -22,23 +23,23 @@ public final class Metrics implements java.io.Serializable {
 
   /** Makes room for policy {@code id}. */
   public void addScope(int id) {
-    if (id >= scoped.length) {
-      scoped = Arrays.copyOf(scoped, id + 1);
+    if (id >= scopedLatency.length) {
+      scoped = Arrays.copyOf(scoped, (id + 1) * N);
       scopedLatency = Arrays.copyOf(scopedLatency, id + 1);
     }
-    scoped[id] = new long[N];
+    Arrays.fill(scoped, id * N, (id + 1) * N, 0);
     scopedLatency[id] = new Latency[OPS];
     for (int i = 0; i < OPS; i++) scopedLatency[id][i] = new Latency();
   }
 
   public void add(int policy, Counter c, long n) {
-    int i = c.ordinal();
+    int i = c.ordinal(), j = policy * N + i;
     global[i] += n;
-    scoped[policy][i] += n;
+    scoped[j] += n;
     if (c == Counter.RESIDENT_PAGES) {
-      int p = Counter.RESIDENT_PEAK_PAGES.ordinal();
+      int p = Counter.RESIDENT_PEAK_PAGES.ordinal(), q = policy * N + p;
       if (global[i] > global[p]) global[p] = global[i];
-      if (scoped[policy][i] > scoped[policy][p]) scoped[policy][p] = scoped[policy][i];
+      if (scoped[j] > scoped[q]) scoped[q] = scoped[j];
     }
   }
 
@@ -48,7 +49,7 @@ public final class Metrics implements java.io.Serializable {
   public void addGlobal(Counter c, long n) { global[c.ordinal()] += n; }
 
   public long get(Counter c, int policyOrMinus1) {
-    return policyOrMinus1 < 0 ? global[c.ordinal()] : scoped[policyOrMinus1][c.ordinal()];
+    return policyOrMinus1 < 0 ? global[c.ordinal()] : scoped[policyOrMinus1 * N + c.ordinal()];
   }
 
   public long violations(int policyOrMinus1) {

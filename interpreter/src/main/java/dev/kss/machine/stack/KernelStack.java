@@ -16,7 +16,9 @@ public final class KernelStack implements java.io.Serializable {
   public final long pindexBase;
   /** Direct-mapped and malloc'ed stacks are contiguous frames, always resident, with no PTEs of their own. */
   public final boolean directMapped;
-  private final long[] mapped;
+  /** Pages 0-63 (every stack of today's policies); pages from 64 on, in {@code more}. */
+  private long mapped;
+  private final long[] more;
   private int mappedCount;
   /** Owned by a live thread (its pages count in stacks.resident), not dead or cached. */
   boolean live = true;
@@ -30,13 +32,15 @@ public final class KernelStack implements java.io.Serializable {
     this.handle = handle;
     this.pindexBase = pindexBase;
     this.directMapped = directMapped;
-    this.mapped = new long[(pages + 63) >>> 6];
+    this.more = pages > 64 ? new long[(pages - 1) >>> 6] : null;
     if (directMapped) for (int i = 0; i < pages; i++) setMapped(i, true);
   }
 
   public long pageVa(int page) { return top - (long) (page + 1) * 4096; }
 
-  public boolean isMapped(int page) { return (mapped[page >>> 6] & (1L << page)) != 0; }
+  public boolean isMapped(int page) {
+    return ((page < 64 ? mapped : more[(page >>> 6) - 1]) & (1L << page)) != 0;
+  }
 
   public int mappedCount() { return mappedCount; }
 
@@ -44,7 +48,8 @@ public final class KernelStack implements java.io.Serializable {
 
   void setMapped(int page, boolean on) {
     if (isMapped(page) == on) throw new IllegalStateException("page " + page + " already " + (on ? "mapped" : "unmapped"));
-    if (on) mapped[page >>> 6] |= 1L << page; else mapped[page >>> 6] &= ~(1L << page);
+    if (page < 64) mapped ^= 1L << page;
+    else more[(page >>> 6) - 1] ^= 1L << page;
     mappedCount += on ? 1 : -1;
   }
 

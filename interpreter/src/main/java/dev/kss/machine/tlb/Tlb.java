@@ -33,7 +33,7 @@ public final class Tlb implements java.io.Serializable {
     long r = l1.lookup(vpn, clock);
     if (r != MISS) return r;
     r = stlb.lookup(vpn, clock);
-    if (r != MISS) l1.fill(stlb.lastTag, stlb.lastPfn, stlb.lastGens, clock);
+    if (r != MISS) { int w = stlb.lastWay; l1.fill(stlb.tag[w], stlb.pfn[w], stlb.gen, w * 4, clock); }
     return r;
   }
 
@@ -41,16 +41,16 @@ public final class Tlb implements java.io.Serializable {
   public void fill(long vpn, int pfn, int gen) {
     clock++;
     one[0] = gen;
-    l1.fill(vpn, pfn, one, clock);
-    stlb.fill(vpn, pfn, one, clock);
+    l1.fill(vpn, pfn, one, 0, clock);
+    stlb.fill(vpn, pfn, one, 0, clock);
   }
 
   /** Fills one coalesced entry for the four pages from {@code vpnBase} (16 KiB-aligned). */
   public void fillCoalesced(long vpnBase, int pfnBase, int[] gens) {
     clock++;
     long tag = vpnBase | COALESCED;
-    l1.fill(tag, pfnBase, gens, clock);
-    stlb.fill(tag, pfnBase, gens, clock);
+    l1.fill(tag, pfnBase, gens, 0, clock);
+    stlb.fill(tag, pfnBase, gens, 0, clock);
   }
 
   /** INVLPG: drops any entry covering {@code vpn}. */
@@ -83,7 +83,8 @@ public final class Tlb implements java.io.Serializable {
     final int[] pfn;
     final int[] gen;   // 4 per entry
     final long[] stamp;
-    long lastTag; int lastPfn; final int[] lastGens = new int[4];
+    /** The way of the last hit. */
+    int lastWay;
 
     Level(int entries, int ways, boolean coalesce) {
       this.ways = ways;
@@ -115,15 +116,14 @@ public final class Tlb implements java.io.Serializable {
       for (int w = s; w < s + ways; w++) {
         if (tag[w] == t) {
           stamp[w] = now;
-          lastTag = t; lastPfn = pfn[w];
-          System.arraycopy(gen, w * 4, lastGens, 0, 4);
+          lastWay = w;
           return ((long) gen[w * 4 + sub] << 32) | ((pfn[w] + sub) & 0xffffffffL);
         }
       }
       return MISS;
     }
 
-    void fill(long t, int p, int[] gens, long now) {
+    void fill(long t, int p, int[] gens, int off, long now) {
       int s = set(t) * ways;
       int victim = s;
       for (int w = s; w < s + ways; w++) {
@@ -132,7 +132,7 @@ public final class Tlb implements java.io.Serializable {
       }
       tag[victim] = t;
       pfn[victim] = p;
-      System.arraycopy(gens, 0, gen, victim * 4, 4);
+      System.arraycopy(gens, off, gen, victim * 4, 4);
       stamp[victim] = now;
     }
 
