@@ -27,6 +27,11 @@ public final class Host {
   }
 
   @Export public int nodeOf(int cpu) { return p().nodeOf(cpu); }
+  /** The node of CPU {@code cpu} by the machine's shape (PhysicalMemory spreads CPUs over nodes in equal runs); for the prelude's table. */
+  @Export public int nodeOfShape(int cpu) {
+    if (cpu < 0 || cpu >= cpus) throw new IllegalArgumentException("cpu " + cpu);
+    return (int) ((long) cpu * nodes / cpus);
+  }
   @Export public double now() { return p().k.now; }
   @Export public int cpu() { return p().currentCpu; }
   @Export public ThreadView thread() { return p().current == null ? null : p().view(p().current); }
@@ -37,11 +42,24 @@ public final class Host {
 
   @Export public int allocFrame(int node) { return p().allocFrame(node); }
   @Export public void freeFrame(int pfn) { p().freeFrame(pfn); }
-  @Export public void map(StackView s, int page, int pfn) { p().map(s, page, pfn); }
-  @Export public int unmap(StackView s, int page) { return p().unmap(s, page); }
+  // Stacks by number (the prelude's stack objects carry it; -1: not a stack)
+  @Export public void map(int stack, int page, int pfn) { p().map(p().stackById(stack), page, pfn); }
+  @Export public int unmap(int stack, int page) { return p().unmap(p().stackById(stack), page); }
+  @Export public boolean stackMapped(int stack, int page) { return view(stack).mapped(page); }
+  @Export public int stackMappedCount(int stack) { return view(stack).mappedCount(); }
+  @Export public boolean stackAccessed(int stack, int page) { return view(stack).accessed(page); }
+  @Export public boolean stackLive(int stack) { return view(stack).live(); }
+
+  private StackView view(int id) {
+    StackView v = p().stackById(id);
+    if (v == null) throw new IllegalArgumentException("stack " + id + " is gone");
+    return v;
+  }
   @Export public int invalidate(String mode) { return p().invalidate(mode); }
 
   @Export public void count(String name, double n) { p().count(name, n); }
+  /** A count by the counter's number (the prelude maps the declared names to numbers). */
+  @Export public void countAt(int i, double n) { p().countAt(i, n); }
   @Export public double random() { return p().random(); }
   @Export public void log(String line) { p().log(line); }
 }

@@ -20,38 +20,107 @@ final class JsModule {
    */
   static final String PRELUDE_NAME = "kss-prelude.js";
   private static final String PRELUDE = """
-      (function (host, optionsJson) {
+      (function (host, optionsJson, countersJson) {
         'use strict';
         const log = (...args) => host.log(args.map(a => typeof a === 'string' ? a : String(a)).join(' '));
-        const percpu = Object.freeze(Array.from({ length: host.cpus() }, () => ({})));
+        const cpus = host.cpus();
+        const percpu = Object.freeze(Array.from({ length: cpus }, () => ({})));
+        // The machine's shape does not change: CPU -> node is a table here, not a call to the host.
+        const nodeTable = Object.freeze(Array.from({ length: cpus }, (_, c) => host.nodeOfShape(c)));
+        // counter name -> its number, so that a count crosses to the host with two numbers
+        const counterIndex = new Map(JSON.parse(countersJson).map((name, i) => [name, i]));
+        // A stack as hooks see it: one object per stack (so === works), made here from its number;
+        // the host knows stacks by number. #id brands the objects this prelude made.
+        const stacks = new Map();
+        class Stack {
+          #id;
+          constructor(id, pages) { this.#id = id; this.id = id; this.pages = pages; Object.freeze(this); }
+          mapped(p) { return host.stackMapped(this.#id, p); }
+          mappedCount() { return host.stackMappedCount(this.#id); }
+          accessed(p) { return host.stackAccessed(this.#id, p); }
+          live() { return host.stackLive(this.#id); }
+          toString() { return 'stack ' + this.#id; }
+          static idOf(s) { return typeof s === 'object' && s !== null && #id in s ? s.#id : -1; }
+        }
+        const idOf = Stack.idOf;
+        delete Stack.prototype.constructor;
+        Object.freeze(Stack.prototype);
+        const stackOf = (id, pages) => {
+          if (id < 0) return null;
+          let s = stacks.get(id);
+          if (s === undefined) stacks.set(id, s = new Stack(id, pages));
+          return s;
+        };
+        // A thread as hooks see it: a plain object, a snapshot at the call (the host passes numbers).
+        const thread = (id, name, cpu, node, bits, depth, depthPages, sid, pages) => ({
+          id, name, cpu, node, kernel: (bits & 1) !== 0, inKernel: (bits & 2) !== 0, sleeping: (bits & 4) !== 0,
+          atomic: (bits & 8) !== 0, depth, depthPages, stack: stackOf(sid, pages) });
+        const fromView = (v) => v === null ? null
+          : thread(v.id, v.name, v.cpu, v.node, (v.kernel ? 1 : 0) | (v.inKernel ? 2 : 0) | (v.sleeping ? 4 : 0) | (v.atomic ? 8 : 0),
+              v.depth, v.depthPages, v.stack === null ? -1 : v.stack.id, v.stack === null ? 0 : v.stack.pages);
         globalThis.kss = Object.freeze({
           options: Object.freeze(JSON.parse(optionsJson)),
-          cpus: host.cpus(),
+          cpus,
           nodes: host.nodes(),
-          nodeOf: (cpu) => host.nodeOf(cpu),
+          nodeOf: (cpu) => Number.isInteger(cpu) && cpu >= 0 && cpu < cpus ? nodeTable[cpu] : host.nodeOf(cpu),
           percpu,
           now: () => host.now(),
           cpu: () => host.cpu(),
-          thread: () => host.thread(),
+          thread: () => fromView(host.thread()),
           threads: () => {
             const n = host.threadCount(), out = new Array(n);
-            for (let i = 0; i < n; i++) out[i] = host.threadAt(i);
+            for (let i = 0; i < n; i++) out[i] = fromView(host.threadAt(i));
             return out;
           },
           freeFrames: () => host.freeFrames(),
           totalFrames: () => host.totalFrames(),
           allocFrame: (node) => host.allocFrame(node === undefined ? -1 : node),
           freeFrame: (pfn) => host.freeFrame(pfn),
-          map: (stack, page, pfn) => host.map(stack, page, pfn),
-          unmap: (stack, page) => host.unmap(stack, page),
+          map: (stack, page, pfn) => host.map(idOf(stack), page, pfn),
+          unmap: (stack, page) => host.unmap(idOf(stack), page),
           invalidate: (mode) => host.invalidate(mode === undefined ? '' : mode),
-          count: (name, n) => host.count(name, n === undefined ? 1 : n),
+          count: (name, n) => {
+            const i = counterIndex.get(name);
+            return i === undefined ? host.count(name, n === undefined ? 1 : n) : host.countAt(i, n === undefined ? 1 : n);
+          },
           random: () => host.random(),
           log,
         });
         globalThis.console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
+        // The entry the host calls for hook NAME of HOOKS, with numbers only (this is the export, as in
+        // a method call): a thread comes as (id, name, cpu, node, bits, depth, depthPages, stack, pages),
+        // a stack as (stack, pages). alloc answers a stack's number, -1 for none, or a description of
+        // what it returned instead; free forgets a stack it does not keep.
+        return (hooks, name) => {
+          const f = hooks[name];
+          if (typeof f !== 'function') return null;
+          switch (name) {
+            case 'alloc':
+              return (id, nm, cpu, node, bits, depth, dp, sid, sp) => {
+                const r = f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp));
+                if (r === null || r === undefined) return -1;
+                const i = idOf(r);
+                return i >= 0 ? i : typeof r === 'string' ? JSON.stringify(r) : String(r);
+              };
+            case 'free':
+              return (sid, sp, cpu) => {
+                const keep = f.call(hooks, stackOf(sid, sp), cpu);
+                if (keep !== true) stacks.delete(sid);
+                return keep;
+              };
+            case 'enter': case 'leave': case 'sleep':
+              return (id, nm, cpu, node, bits, depth, dp, sid, sp) => f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp));
+            case 'fault': case 'switchOut': case 'switchIn':
+              return (id, nm, cpu, node, bits, depth, dp, sid, sp, x) => f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp), x);
+            default:
+              return f.bind(hooks);
+          }
+        };
       })
       """;
+
+  /** A loaded module: its default export, and the entries of its hooks by number ({@link JsPolicy#HOOKS}; null where it has none). */
+  record Loaded(Value exported, Value[] hooks) {}
 
   /** A module that did not load: a syntax error, an exception at the top level, no default export. */
   static final class LoadError extends Exception {
@@ -63,20 +132,33 @@ final class JsModule {
     }
   }
 
-  /** Evaluates the prelude and the module in {@code ctx}; returns the default export. */
-  static Value load(Context ctx, JsSpec spec, Host host) throws LoadError {
+  /** Evaluates the prelude and the module in {@code ctx}; returns the default export and its hooks. */
+  static Loaded load(Context ctx, JsSpec spec, Host host) throws LoadError {
     try {
       ctx.resetLimits();
-      ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson());
+      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson(), countersJson(spec.counters()));
       Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())
         throw new LoadError(spec.file() + " has no default export of hooks: write export default { alloc(t) { ... }, ... }", null);
-      return exported;
+      Value[] hooks = new Value[JsPolicy.HOOKS.length];
+      for (int i = 0; i < hooks.length; i++) {
+        if (!spec.hooks().contains(JsPolicy.HOOKS[i])) continue;
+        Value f = entry.execute(exported, JsPolicy.HOOKS[i]);
+        hooks[i] = f.isNull() ? null : f;
+      }
+      return new Loaded(exported, hooks);
     } catch (PolyglotException e) {
       String js = JsPolicy.location(e);
-      throw new LoadError((js != null ? js + ": " : spec.file() + ": ") + JsPolicy.message(e, spec.budget()), js);
+      throw new LoadError((js != null ? js + ": " : spec.file() + ": ") + JsPolicy.message(e, spec.budget(), 1), js);
     }
+  }
+
+  /** The counter names as a JSON array (they are identifiers: nothing to escape). */
+  private static String countersJson(List<String> counters) {
+    StringBuilder b = new StringBuilder("[");
+    for (String c : counters) b.append(b.length() > 1 ? "," : "").append('"').append(c).append('"');
+    return b.append(']').toString();
   }
 
   /** What the checker needs to know of a module: its hooks, its counters and its reclaim period. */
@@ -90,7 +172,7 @@ final class JsModule {
   static Inspection inspect(JsSpec spec, int cpus, int nodes) throws LoadError {
     try (Context ctx = JsEngine.context(spec.budget())) {
       Host probe = new Host(null, cpus, nodes);
-      Value hooks = load(ctx, spec, probe);
+      Value hooks = load(ctx, spec, probe).exported();
       List<String> found = new ArrayList<>(), counters = new ArrayList<>();
       long every = 0;
       for (String key : hooks.getMemberKeys()) {

@@ -72,9 +72,15 @@ public final class JsPolicy implements PolicyHooks {
   // ---- the JavaScript side: not serializable
   private transient Context ctx;
   private transient Value exported;
+  /** The module's hooks, bound to its default export, by hook number (null: not defined). */
+  private transient Value[] fns;
   private transient boolean[] defined;
+  /** Hook calls per budget window (JsEngine.resetEvery), and calls left before the next reset. */
+  private transient int resetEvery, untilReset;
   private transient Host host;
   private transient Map<KernelStack, StackView> views;
+  /** The same views by number: the prelude's stack objects name their stack by it. */
+  private transient Map<Integer, StackView> byId;
   private transient int nextViewId;
   private transient Supplier<String> where;
 
@@ -109,37 +115,46 @@ public final class JsPolicy implements PolicyHooks {
     return p;
   }
 
+  /** "GraalVM CE" when GraalJS has its optimizing runtime, "Interpreted" without it. */
+  public static String runtime() { return JsEngine.runtime(); }
+
   /** The JS policy attached to {@code p}, or null. */
   public static JsPolicy of(Policy p) { return p.hooks() instanceof JsPolicy j ? j : null; }
 
   private void start() {
     views = new IdentityHashMap<>();
+    byId = new HashMap<>();
     host = new Host(this, k.cpus.length, k.memory.nodes());
     try {
-      ctx = JsEngine.context(spec.budget());
-      exported = JsModule.load(ctx, spec, host);
+      resetEvery = JsEngine.resetEvery(spec.budget());
+      ctx = JsEngine.context(spec.budget() * resetEvery);
+      JsModule.Loaded m = JsModule.load(ctx, spec, host);
+      exported = m.exported();
+      fns = m.hooks();
     } catch (JsModule.LoadError e) {
       if (pending == null) pending = ejection("error", "load", e.getMessage(), e.js);
     }
     if (pending != null) { finishEjection(); return; }
     defined = new boolean[HOOKS.length];
-    for (int i = 0; i < HOOKS.length; i++) defined[i] = spec.hooks().contains(HOOKS[i]);
-    call(INIT, null, 0);
+    for (int i = 0; i < HOOKS.length; i++) defined[i] = fns[i] != null;
+    if (wants(INIT)) call(INIT, null, 0);
   }
 
   // ---------------------------------------------------------------- hook points
 
   @Override public KernelStack allocate(Task t, int cpu) {
-    Value r = call(ALLOC, t, cpu, view(t));
+    if (!wants(ALLOC)) return null;
+    Value r = callThread(ALLOC, t, cpu, null);   // the prelude answers a stack's number, -1, or a description
     if (r == null) return null;
-    if (r.isNull()) {
+    int id = r.isNumber() && r.fitsInInt() ? r.asInt() : -2;
+    if (id == -1) {
       PolicyConfig c = policy.config;
       if (c.cache == PolicyConfig.CacheKind.NONE || c.cacheSize == 0) k.metrics.inc(policy.id, Counter.CACHE_MISSES);
       return null;
     }
-    StackView v = r.isHostObject() && r.asHostObject() instanceof StackView sv ? sv : null;
+    StackView v = id >= 0 ? byId.get(id) : null;
     if (v == null || held.remove(v.stack) == null) {
-      reject(ALLOC, v == null ? "alloc returned " + r + ", expected a stack it keeps or null"
+      reject(ALLOC, v == null ? "alloc returned " + (r.isString() ? r.asString() : r.toString()) + ", expected a stack it keeps or null"
           : "alloc returned stack " + v.id + ", which it does not keep (" + (v.stack.live() ? "a live thread owns it" : "it was freed") + ")");
       return null;
     }
@@ -147,12 +162,14 @@ public final class JsPolicy implements PolicyHooks {
   }
 
   @Override public boolean release(KernelStack s, int cpu) {
-    if (s.policy != policy) return false;
-    Value r = call(FREE, null, cpu, stackView(s), cpu);
+    if (s.policy != policy || !wants(FREE)) return false;
+    StackView v = stackView(s);
+    Value r = call(FREE, null, cpu, v.id, s.pages, cpu);   // the prelude forgets the stack unless it is kept
     if (r == null) return false;
-    if (!r.isNull() && !r.isBoolean()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
+    if (!r.isBoolean() && !r.isNull()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
     if (r.isNull() || !r.asBoolean()) {
       views.remove(s);
+      byId.remove(v.id);
       return false;
     }
     held.put(s, cpu);
@@ -162,7 +179,8 @@ public final class JsPolicy implements PolicyHooks {
   }
 
   @Override public boolean fault(Task t, int p) {
-    Value r = call(FAULT, t, t.cpu, view(t), p);
+    if (!wants(FAULT)) return false;
+    Value r = callThread(FAULT, t, t.cpu, p);
     if (r == null || r.isNull()) return false;
     if (!r.isBoolean()) return reject(FAULT, "fault returned " + r + ", expected true (page mapped) or false");
     if (!r.asBoolean()) return false;
@@ -170,34 +188,65 @@ public final class JsPolicy implements PolicyHooks {
     return true;
   }
 
-  @Override public boolean enter(Task t) { return call(ENTER, t, t.cpu, view(t)) != null; }
-  @Override public boolean leave(Task t) { return call(LEAVE, t, t.cpu, view(t)) != null; }
-  @Override public boolean sleep(Task t) { return call(SLEEP, t, t.cpu, view(t)) != null; }
-  @Override public boolean switchOut(Task t, int cpu) { return call(SWITCH_OUT, t, cpu, view(t), cpu) != null; }
-  @Override public boolean switchIn(Task t, int cpu) { return call(SWITCH_IN, t, cpu, view(t), cpu) != null; }
+  @Override public boolean enter(Task t) { return wants(ENTER) && callThread(ENTER, t, t.cpu, null) != null; }
+  @Override public boolean leave(Task t) { return wants(LEAVE) && callThread(LEAVE, t, t.cpu, null) != null; }
+  @Override public boolean sleep(Task t) { return wants(SLEEP) && callThread(SLEEP, t, t.cpu, null) != null; }
+  @Override public boolean switchOut(Task t, int cpu) { return wants(SWITCH_OUT) && callThread(SWITCH_OUT, t, cpu, cpu) != null; }
+  @Override public boolean switchIn(Task t, int cpu) { return wants(SWITCH_IN) && callThread(SWITCH_IN, t, cpu, cpu) != null; }
 
   @Override public boolean reclaim() {
-    if (call(RECLAIM, null, 0, k.now) != null) return true;
+    if (wants(RECLAIM) && call(RECLAIM, null, 0, k.now) != null) return true;
     return ejection != null && baseShrinkerNs == 0;   // the shrinker was the module's: none after it
   }
 
   @Override public void forEachHeld(BiConsumer<Integer, KernelStack> v) { held.forEach((s, cpu) -> v.accept(cpu, s)); }
 
   /**
-   * Calls hook {@code hook}: its result (undefined as null), or null when the module does not
-   * define it or was ejected (the built-in mechanism runs).
+   * Whether hook point {@code hook} calls the module: it defines the hook, was not ejected, and no
+   * hook is running (a hook's own requests never call hooks). Checked before the arguments are
+   * built, so a hook the module does not define costs one array read.
+   */
+  private boolean wants(int hook) {
+    if (ejection != null) return false;
+    if (ctx == null) { eject("restored", HOOKS[hook], "this is a restored copy of the session: the module's JavaScript state could not come along", null); return false; }
+    return defined[hook] && currentHook < 0;
+  }
+
+  /**
+   * Calls a hook whose first argument is thread {@code t}: the prelude's entry for it builds the
+   * thread object from numbers (id, name, cpu, node, flags, depth, depth in pages, stack number and
+   * pages), so that no host object crosses and the hook reads plain JavaScript properties. {@code extra}: a second argument.
+   */
+  private Value callThread(int hook, Task t, int cpu, Object extra) {
+    KernelStack s = t.stack;
+    int bits = (t.kind == dev.kss.machine.sched.ThreadKind.KERNEL ? 1 : 0) | (t.inKernel ? 2 : 0)
+        | (t.state == Task.State.SLEEPING ? 4 : 0) | (t.atomic() ? 8 : 0);
+    long depth = s == null ? 0 : s.depth;
+    Object d = depth <= Integer.MAX_VALUE ? (Object) (int) depth : (Object) (double) depth;
+    int dp = s == null ? 0 : KernelStack.pagesFor(depth);
+    int sid = s == null ? -1 : stackView(s).id, pages = s == null ? 0 : s.pages;
+    int node = k.memory.nodeOf(t.cpu);
+    return extra == null ? call(hook, t, cpu, t.id, t.name, t.cpu, node, bits, d, dp, sid, pages)
+        : call(hook, t, cpu, t.id, t.name, t.cpu, node, bits, d, dp, sid, pages, extra);
+  }
+
+  /**
+   * Calls hook {@code hook} (after {@link #wants}): its result (undefined as null), or null when
+   * the call ejected the module (the built-in mechanism runs).
    */
   private Value call(int hook, Task t, int cpu, Object... args) {
-    if (ejection != null) return null;
-    if (ctx == null) { eject("restored", HOOKS[hook], "this is a restored copy of the session: the module's JavaScript state could not come along", null); return null; }
-    if (!defined[hook] || currentHook >= 0) return null;   // no re-entry: a hook's own requests never call hooks
     current = t;
     currentCpu = cpu;
     currentHook = hook;
     calls++;
     try {
-      ctx.resetLimits();   // the budget is per hook call; this costs about 10 us (BENCHMARKS.md)
-      Value r = exported.invokeMember(HOOKS[hook], args);
+      // The statement budget: reset once per window of RESET_EVERY calls, the limit being the window's
+      // total (JsEngine.context); a reset enters the context, which costs about as much as the call.
+      if (--untilReset <= 0) {
+        ctx.resetLimits();
+        untilReset = resetEvery;
+      }
+      Value r = fns[hook].execute(args);
       if (pending != null) { finishEjection(); return null; }
       return r;
     } catch (PolyglotException e) {
@@ -208,8 +257,7 @@ public final class JsPolicy implements PolicyHooks {
         finishEjection();
         return null;
       }
-      eject(e.isCancelled() || e.isResourceExhausted() && !e.isGuestException() && e.getMessage() != null
-              && e.getMessage().contains("tatement") ? "budget" : "error", HOOKS[hook], message(e, spec.budget()), location(e));
+      eject(isBudget(e) ? "budget" : "error", HOOKS[hook], message(e, spec.budget(), resetEvery), location(e));
       return null;
     } catch (RuntimeException e) {
       // A fault of our own while the hook ran: the model is consistent (each request is one step).
@@ -219,7 +267,7 @@ public final class JsPolicy implements PolicyHooks {
       current = null;
       currentHook = -1;
       unflushedCount = 0;
-      listed = List.of();
+      if (!listed.isEmpty()) listed = List.of();
     }
   }
 
@@ -303,6 +351,13 @@ public final class JsPolicy implements PolicyHooks {
     active();
     Integer i = counterIndex.get(name);
     if (i == null) throw refuse("count: '" + name + "' is not one of the module's counters " + spec.counters());
+    countAt(i, n);
+  }
+
+  /** {@link #count} by the counter's number (its place in {@code counters}): the prelude looks the name up. */
+  void countAt(int i, double n) {
+    active();
+    if (i < 0 || i >= counters.length) throw refuse("count: no counter number " + i);
     if (!Double.isFinite(n)) throw refuse("count: " + n + " is not a number");
     counters[i] += n;
   }
@@ -331,9 +386,15 @@ public final class JsPolicy implements PolicyHooks {
 
   StackView stackView(KernelStack s) {
     StackView v = views.get(s);
-    if (v == null) views.put(s, v = new StackView(nextViewId++, s, k));
+    if (v == null) {
+      views.put(s, v = new StackView(nextViewId++, s, k));
+      byId.put(v.id, v);
+    }
     return v;
   }
+
+  /** The stack the module names by {@code id} (a number the prelude's stack objects carry), or null. */
+  StackView stackById(int id) { return byId.get(id); }
 
   /** A request only makes sense inside a hook call, before an ejection. */
   private void active() {
@@ -425,7 +486,7 @@ public final class JsPolicy implements PolicyHooks {
       for (int i = 0; i < counters.length; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counters[i]));
       d.add(c.toString());
     }
-    d.add("hook calls " + calls + ", statement budget per call " + spec.budget());
+    d.add("hook calls " + calls + ", statement budget per call " + spec.budget() + (resetEvery > 1 ? " (reset every " + resetEvery + " calls)" : ""));
     return d;
   }
 
@@ -451,9 +512,17 @@ public final class JsPolicy implements PolicyHooks {
     return s.getSource().getName() + ":" + s.getStartLine() + ":" + s.getStartColumn();
   }
 
-  static String message(PolyglotException e, long budget) {
-    if (e.isCancelled() || e.isResourceExhausted() && String.valueOf(e.getMessage()).contains("tatement"))
-      return "the hook ran more than " + budget + " statements (its budget; an endless loop?)";
+  /** The statement limit stopped the hook (ResourceLimits cancels the context). */
+  static boolean isBudget(PolyglotException e) {
+    return e.isCancelled() || e.isResourceExhausted() && !e.isGuestException() && String.valueOf(e.getMessage()).contains("tatement");
+  }
+
+  static String message(PolyglotException e, long budget, int window) {
+    if (isBudget(e))
+      return window > 1
+          ? "the hook calls of its window ran more than " + window + " x " + budget + " statements (its budget of " + budget
+              + " per call, enforced over " + window + " calls; an endless loop?)"
+          : "the hook ran more than " + budget + " statements (its budget; an endless loop?)";
     if (e.isHostException() && e.asHostException() instanceof Refused r) return r.getMessage();
     if (e.isResourceExhausted()) return "out of resources: " + e.getMessage();
     return String.valueOf(e.getMessage());
@@ -489,6 +558,7 @@ public final class JsPolicy implements PolicyHooks {
     listed = List.of();
     currentHook = -1;
     views = new IdentityHashMap<>();
+    byId = new HashMap<>();
     // ctx stays null: the next hook call ejects the copy (kind "restored").
   }
 }

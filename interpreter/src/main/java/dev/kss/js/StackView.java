@@ -6,9 +6,10 @@ import dev.kss.machine.stack.KernelStack;
 import org.graalvm.polyglot.HostAccess.Export;
 
 /**
- * A kernel stack as a hook sees it: one view per stack, so that {@code ===} works and a policy can
- * keep views in its caches. Pages are numbered from the top: page 0 holds the first 4 KiB the
- * thread uses (KernelStack).
+ * A kernel stack as the host knows it for a JS policy: its number, by which the prelude's stack
+ * objects (one per stack, so that {@code ===} works) name it, and what they ask of it through
+ * {@link Host}. Pages are numbered from the top: page 0 holds the first 4 KiB the thread uses
+ * (KernelStack). {@code id} and {@code pages} are exported for {@code kss.thread()}.
  */
 public final class StackView {
   /** A number for the stack, unique within the policy. */
@@ -24,17 +25,17 @@ public final class StackView {
     this.k = k;
   }
 
-  @Export public boolean mapped(int page) { return page >= 0 && page < pages && stack.isMapped(page); }
+  boolean mapped(int page) { return page >= 0 && page < pages && stack.isMapped(page); }
 
-  @Export public int mappedCount() { return stack.mappedCount(); }
+  int mappedCount() { return stack.mappedCount(); }
 
   /** Whether the page was accessed since it was mapped (its PTE's accessed bit). */
-  @Export public boolean accessed(int page) {
+  boolean accessed(int page) {
     return mapped(page) && !stack.directMapped && PageTable.accessed(k.pageTable.pte(stack.pageVa(page)));
   }
 
   /** Owned by a live thread (else free: kept by the policy, or on its way to being freed). */
-  @Export public boolean live() { return stack.live(); }
+  boolean live() { return stack.live(); }
 
   @Override public String toString() { return "stack " + id; }
 }
