@@ -498,6 +498,7 @@ public final class Machine implements Policy.Machinery {
       case "time.now" -> (double) k.now;
       case "reserv.full" -> (double) reservations(scope).stream().mapToLong(Reservations::full).sum();
       case "reserv.partial" -> (double) reservations(scope).stream().mapToLong(Reservations::partial).sum();
+      case "reserv.broken" -> (double) reservations(scope).stream().mapToLong(Reservations::broken).sum();
       case "reserv.pattern" -> String.join("|", reservations(scope).stream().map(Reservations::pattern).toList());
       case "phys.excess" -> {
         long reserved = 0, used = 0;

@@ -42,21 +42,39 @@ public final class PhysicalMemory implements java.io.Serializable {
   /** The NUMA node CPU {@code cpu} belongs to: CPUs are spread over nodes in equal, consecutive runs. */
   public int nodeOf(int cpu) { return (int) ((long) cpu * nodes.length / cpus); }
 
-  /** Allocates 2^order frames on {@code cpu}'s node, through its per-CPU list for small orders. */
+  /** Gives memory back when an allocation fails (FreeBSD breaks partial reservations). */
+  public interface Reclaimer extends java.io.Serializable {
+    /** Frees what it can on {@code cpu}'s node; returns false when it had nothing to give. */
+    boolean reclaim(int cpu);
+  }
+
+  private final java.util.List<Reclaimer> reclaimers = new java.util.ArrayList<>();
+
+  public void addReclaimer(Reclaimer r) { reclaimers.add(r); }
+
+  /**
+   * Allocates 2^order frames on {@code cpu}'s node, through its per-CPU list for small orders.
+   * When the node is out of memory, the reclaimers are asked to give some back first.
+   */
   public int alloc(int order, int cpu) {
-    int pfn;
+    int pfn = tryAlloc(order, cpu);
+    for (int i = 0; pfn < 0 && i < reclaimers.size(); ) {
+      if (reclaimers.get(i).reclaim(cpu)) pfn = tryAlloc(order, cpu);
+      else i++;
+    }
+    if (pfn < 0) throw outOfMemory(order);
+    mark(pfn, 1 << order, (byte) 1);
+    return pfn;
+  }
+
+  private int tryAlloc(int order, int cpu) {
     if (order <= PCP_MAX_ORDER) {
       int[] list = pcpList(cpu, order);
       if (pcpCount[cpu][order] == 0) refill(cpu, order, list);
       list = pcp[cpu][order];
-      if (pcpCount[cpu][order] == 0) throw outOfMemory(order);
-      pfn = list[--pcpCount[cpu][order]];
-    } else {
-      pfn = nodes[nodeOf(cpu)].alloc(order);
-      if (pfn < 0) throw outOfMemory(order);
+      return pcpCount[cpu][order] == 0 ? -1 : list[--pcpCount[cpu][order]];
     }
-    mark(pfn, 1 << order, (byte) 1);
-    return pfn;
+    return nodes[nodeOf(cpu)].alloc(order);
   }
 
   public void free(int pfn, int order, int cpu) {

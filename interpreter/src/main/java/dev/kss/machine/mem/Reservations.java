@@ -7,8 +7,10 @@ import java.util.TreeMap;
  * space is cut into 512-page runs; the first page allocated in a run reserves a whole 2 MiB
  * (order-9) block, and the run's pages come from it at {@code block + (pindex & 511)}. A population
  * bitmap says which are in use. A full reservation can be mapped with one 2 MiB page; when the last
- * page of a reservation is freed, the block goes back to the buddy allocator. (Breaking a partial
- * reservation under memory pressure is not modelled: scenarios here never run short.)
+ * page of a reservation is freed, the block goes back to the buddy allocator. When memory runs
+ * short, the partial reservation changed least recently is broken (vm_reserv_reclaim_inactive,
+ * vm_reserv_break): its unpopulated frames go back to the buddy allocator, its populated pages stay
+ * where they are, and later pages of its run come from the buddy allocator one by one.
  *
  * <p>{@code pg_color} is 0 for kernel objects (vm_object.c {@code _vm_object_allocate}), so a run is
  * simply {@code pindex >> 9}.
@@ -20,6 +22,10 @@ public final class Reservations implements java.io.Serializable {
     final int block;
     final long[] popmap = new long[PAGES / 64];
     int popcnt;
+    /** Broken: the frame of each populated page, no longer one block. */
+    int[] frames;
+    /** When it last changed, for breaking the least recently changed one first (partpopq's LRU). */
+    long tick;
 
     Reservation(int block) { this.block = block; }
 
@@ -30,8 +36,13 @@ public final class Reservations implements java.io.Serializable {
   /** Ordered by run, so the pattern reads in pindex order. */
   private final TreeMap<Long, Reservation> runs = new TreeMap<>();
   private long populated;
+  private long ticks;
+  private long broken;
 
-  public Reservations(PhysicalMemory memory) { this.memory = memory; }
+  public Reservations(PhysicalMemory memory) {
+    this.memory = memory;
+    memory.addReclaimer(this::breakOne);
+  }
 
   /** Whether backing {@code pindex} needs a new 2 MiB block (for the cost model). */
   public boolean needsNewReservation(long pindex) { return !runs.containsKey(pindex >>> 9); }
@@ -45,10 +56,12 @@ public final class Reservations implements java.io.Serializable {
     }
     int i = (int) (pindex & (PAGES - 1));
     if (r.has(i)) throw new IllegalStateException("pindex " + pindex + " is already populated");
+    int pfn = r.frames == null ? r.block + i : (r.frames[i] = memory.alloc(0, cpu));
     r.popmap[i >>> 6] |= 1L << i;
     r.popcnt++;
+    r.tick = ++ticks;
     populated++;
-    return r.block + i;
+    return pfn;
   }
 
   public void freePage(long pindex, int cpu) {
@@ -57,25 +70,48 @@ public final class Reservations implements java.io.Serializable {
     if (r == null || !r.has(i)) throw new IllegalStateException("pindex " + pindex + " is not populated");
     r.popmap[i >>> 6] &= ~(1L << i);
     r.popcnt--;
+    r.tick = ++ticks;
     populated--;
+    if (r.frames != null) memory.free(r.frames[i], 0, cpu);
     if (r.popcnt == 0) {
       runs.remove(pindex >>> 9);
-      memory.free(r.block, 9, cpu);
+      if (r.frames == null) memory.free(r.block, 9, cpu);
     }
   }
 
-  public long full() { return runs.values().stream().filter(r -> r.popcnt == PAGES).count(); }
+  /** vm_reserv_break() of the partial reservation changed least recently; false when there is none. */
+  private boolean breakOne(int cpu) {
+    Reservation oldest = null;
+    for (Reservation r : runs.values())
+      if (r.frames == null && r.popcnt < PAGES && (oldest == null || r.tick < oldest.tick)) oldest = r;
+    if (oldest == null) return false;
+    oldest.frames = new int[PAGES];
+    for (int i = 0; i < PAGES; i++) {
+      if (oldest.has(i)) oldest.frames[i] = oldest.block + i;
+      else memory.free(oldest.block + i, 0, cpu);
+    }
+    broken++;
+    return true;
+  }
 
-  public long partial() { return runs.size() - full(); }
+  public long broken() { return broken; }
 
-  /** Frames reserved (whole 2 MiB blocks) and frames of them that back pages. */
-  public long reservedFrames() { return (long) runs.size() * PAGES; }
+  public long full() { return runs.values().stream().filter(r -> r.frames == null && r.popcnt == PAGES).count(); }
+
+  public long partial() { return runs.values().stream().filter(r -> r.frames == null && r.popcnt < PAGES).count(); }
+
+  /** Frames reserved (whole 2 MiB blocks, broken ones only for their pages) and frames that back pages. */
+  public long reservedFrames() {
+    long n = 0;
+    for (Reservation r : runs.values()) n += r.frames == null ? PAGES : r.popcnt;
+    return n;
+  }
 
   public long populatedFrames() { return populated; }
 
   /**
    * One letter a reservation, in pindex order: F full; B populated from its start with a free tail;
-   * E populated up to its end after a free head; H any other partial one (holes inside).
+   * E populated up to its end after a free head; H any other partial one (holes inside); X broken.
    * Alan Cox's review comment on D38852 reads an import as EFFFB.
    */
   public String pattern() {
@@ -85,6 +121,7 @@ public final class Reservations implements java.io.Serializable {
   }
 
   private static char letter(Reservation r) {
+    if (r.frames != null) return 'X';
     if (r.popcnt == PAGES) return 'F';
     int first = 0;
     while (!r.has(first)) first++;

@@ -71,7 +71,8 @@ public final class MetricCatalog {
     add("time.now", Unit.NS, "simulated time");
     add("reserv.full", Unit.COUNT, "fully populated 2 MiB reservations (eligible for a superpage)");
     add("reserv.partial", Unit.COUNT, "partially populated reservations");
-    add("reserv.pattern", Unit.TEXT, "reservations in pindex order: F full, B filled from its start, E filled to its end, H with holes");
+    add("reserv.broken", Unit.COUNT, "partial reservations broken to give memory back (vm_reserv_break)");
+    add("reserv.pattern", Unit.TEXT, "reservations in pindex order: F full, B filled from its start, E filled to its end, H with holes, X broken");
     add("phys.excess", Unit.RATIO, "reserved contiguous memory not backing stack pages, as a fraction of what is used");
   }
 
