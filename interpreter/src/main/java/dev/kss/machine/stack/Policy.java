@@ -258,35 +258,29 @@ public final class Policy implements java.io.Serializable {
    * frees the frames (to the supply when {@code toSupply}). Returns the number of pages unmapped.
    */
   int unmapBelow(KernelStack s, int first, Cpu cpu, boolean toSupply) {
+    return unmapPages(s, first, cpu, toSupply, false);
+  }
+
+  /** Only the pages whose accessed bit is still clear (reclaim of never-accessed pages). */
+  int reclaimUnaccessed(KernelStack s, int first, Cpu cpu) {
+    return unmapPages(s, first, cpu, true, true);
+  }
+
+  private int unmapPages(KernelStack s, int first, Cpu cpu, boolean toSupply, boolean onlyUnaccessed) {
     int n = 0;
     long[] vas = scratch;
     int[] pfns = scratchPfns, pages = scratchPages;
     for (int p = first; p < s.pages; p++) {
       if (!s.isMapped(p)) continue;
+      if (onlyUnaccessed && PageTable.accessed(k.pageTable.pte(s.pageVa(p)))) continue;
       vas[n] = s.pageVa(p);
       pages[n] = p;
       pfns[n++] = unmap(s, p);
     }
     if (n == 0) return 0;
+    // FreeBSD's pmap_qremove always invalidates on every CPU.
     k.mmu.invalidate(cpu, vas, n, arena != null ? PolicyConfig.Invalidate.BROADCAST : config.invalidate, id);
     for (int i = 0; i < n; i++) freeFrame(s, pages[i], pfns[i], cpu.id, toSupply);
-    return n;
-  }
-
-  /** Unmaps the given pages only when the predicate holds (reclaim of never-accessed pages). */
-  int reclaimUnaccessed(KernelStack s, int first, Cpu cpu) {
-    int n = 0;
-    long[] vas = scratch;
-    int[] pfns = scratchPfns, pages = scratchPages;
-    for (int p = first; p < s.pages; p++) {
-      if (!s.isMapped(p) || PageTable.accessed(k.pageTable.pte(s.pageVa(p)))) continue;
-      vas[n] = s.pageVa(p);
-      pages[n] = p;
-      pfns[n++] = unmap(s, p);
-    }
-    if (n == 0) return 0;
-    k.mmu.invalidate(cpu, vas, n, config.invalidate, id);
-    for (int i = 0; i < n; i++) freeFrame(s, pages[i], pfns[i], cpu.id, true);
     return n;
   }
 
