@@ -26,8 +26,12 @@ final class JsEngine {
 
   private static volatile Engine engine;
   private static final Map<String, Source> SOURCES = new ConcurrentHashMap<>();
-  /** Only what the facades export; nothing else of the host is visible (no public access, no reflection). */
-  static final HostAccess ACCESS = HostAccess.CONSTRAINED;
+  /**
+   * Only what the facades export; nothing else of the host is visible (no public access, no
+   * reflection). Buffer access: the one ByteBuffer the prelude is handed (a policy's counters and
+   * its hook-state word, JsPolicy) is read and written as a typed array without a call to the host.
+   */
+  static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED).allowBufferAccess(true).build();
 
   static Engine engine() {
     Engine e = engine;

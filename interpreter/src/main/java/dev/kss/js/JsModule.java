@@ -20,7 +20,7 @@ final class JsModule {
    */
   static final String PRELUDE_NAME = "kss-prelude.js";
   private static final String PRELUDE = """
-      (function (host, optionsJson, countersJson) {
+      (function (host, optionsJson, countersJson, shared) {
         'use strict';
         const log = (...args) => host.log(args.map(a => typeof a === 'string' ? a : String(a)).join(' '));
         const cpus = host.cpus();
@@ -29,6 +29,10 @@ final class JsModule {
         const nodeTable = Object.freeze(Array.from({ length: cpus }, (_, c) => host.nodeOfShape(c)));
         // counter name -> its number, so that a count crosses to the host with two numbers
         const counterIndex = new Map(JSON.parse(countersJson).map((name, i) => [name, i]));
+        // The counters live in the host's buffer (read there for metrics, snapshots and ejection
+        // reports), written here without a call; the word after them is 1 while a hook may make
+        // requests (a hook runs and no request was refused). Anything else goes to the host, which refuses.
+        const counts = new Float64Array(new ArrayBuffer(shared)), okAt = counterIndex.size;
         // A stack as hooks see it: one object per stack (so === works), made here from its number;
         // the host knows stacks by number. #id brands the objects this prelude made.
         const stacks = new Map();
@@ -81,7 +85,10 @@ final class JsModule {
           invalidate: (mode) => host.invalidate(mode === undefined ? '' : mode),
           count: (name, n) => {
             const i = counterIndex.get(name);
-            return i === undefined ? host.count(name, n === undefined ? 1 : n) : host.countAt(i, n === undefined ? 1 : n);
+            if (i === undefined) return host.count(name, n === undefined ? 1 : n);
+            const v = n === undefined ? 1 : n;
+            if (counts[okAt] === 1 && typeof v === 'number' && Number.isFinite(v)) counts[i] += v;
+            else host.countAt(i, v);
           },
           random: () => host.random(),
           log,
@@ -92,6 +99,8 @@ final class JsModule {
         // a stack as (stack, pages). alloc answers a stack's number, -1 for none, or a description of
         // what it returned instead; free forgets a stack it does not keep.
         return (hooks, name) => {
+          // The host forgets stacks that are gone (freed, not kept) in batches: forget them here too.
+          if (name === '') return (ids) => { for (let i = 0; i < ids.length; i++) stacks.delete(ids[i]); };
           const f = hooks[name];
           if (typeof f !== 'function') return null;
           switch (name) {
@@ -120,7 +129,7 @@ final class JsModule {
       """;
 
   /** A loaded module: its default export, and the entries of its hooks by number ({@link JsPolicy#HOOKS}; null where it has none). */
-  record Loaded(Value exported, Value[] hooks) {}
+  record Loaded(Value exported, Value[] hooks, Value forget) {}
 
   /** A module that did not load: a syntax error, an exception at the top level, no default export. */
   static final class LoadError extends Exception {
@@ -133,10 +142,10 @@ final class JsModule {
   }
 
   /** Evaluates the prelude and the module in {@code ctx}; returns the default export and its hooks. */
-  static Loaded load(Context ctx, JsSpec spec, Host host) throws LoadError {
+  static Loaded load(Context ctx, JsSpec spec, Host host, java.nio.ByteBuffer shared) throws LoadError {
     try {
       ctx.resetLimits();
-      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson(), countersJson(spec.counters()));
+      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson(), countersJson(spec.counters()), shared);
       Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())
@@ -147,7 +156,7 @@ final class JsModule {
         Value f = entry.execute(exported, JsPolicy.HOOKS[i]);
         hooks[i] = f.isNull() ? null : f;
       }
-      return new Loaded(exported, hooks);
+      return new Loaded(exported, hooks, entry.execute(exported, ""));
     } catch (PolyglotException e) {
       String js = JsPolicy.location(e);
       throw new LoadError((js != null ? js + ": " : spec.file() + ": ") + JsPolicy.message(e, spec.budget(), 1), js);
@@ -172,7 +181,7 @@ final class JsModule {
   static Inspection inspect(JsSpec spec, int cpus, int nodes) throws LoadError {
     try (Context ctx = JsEngine.context(spec.budget())) {
       Host probe = new Host(null, cpus, nodes);
-      Value hooks = load(ctx, spec, probe).exported();
+      Value hooks = load(ctx, spec, probe, JsPolicy.sharedBuffer(spec.counters().size())).exported();
       List<String> found = new ArrayList<>(), counters = new ArrayList<>();
       long every = 0;
       for (String key : hooks.getMemberKeys()) {

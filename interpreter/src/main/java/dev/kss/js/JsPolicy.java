@@ -60,6 +60,7 @@ public final class JsPolicy implements PolicyHooks {
   private final Map<KernelStack, Integer> held = new LinkedHashMap<>();
   /** Frames it allocated or unmapped and has neither mapped nor freed. */
   private final BitSet frames = new BitSet();
+  /** The module's counters: serialized form only (written from {@link #shared} by writeObject); read {@link #counter}. */
   private final double[] counters;
   private final Map<String, Integer> counterIndex = new HashMap<>();
   private final List<String> log = new ArrayList<>();
@@ -78,6 +79,15 @@ public final class JsPolicy implements PolicyHooks {
   /** Hook calls per budget window (JsEngine.resetEvery), and calls left before the next reset. */
   private transient int resetEvery, untilReset;
   private transient Host host;
+  /**
+   * The counters (doubles, by number) and after them the word that lets the prelude count without
+   * a call (1: a hook runs and no request was refused; JsModule): the JS writes them in place.
+   */
+  private transient java.nio.ByteBuffer shared;
+  /** Stack numbers the host forgot (a stack freed and not kept), for the prelude's table, sent in batches. */
+  private transient int[] forgotten;
+  private transient int forgottenCount;
+  private transient Value forget;
   private transient Map<KernelStack, StackView> views;
   /** The same views by number: the prelude's stack objects name their stack by it. */
   private transient Map<Integer, StackView> byId;
@@ -125,12 +135,16 @@ public final class JsPolicy implements PolicyHooks {
     views = new IdentityHashMap<>();
     byId = new HashMap<>();
     host = new Host(this, k.cpus.length, k.memory.nodes());
+    shared = sharedBuffer(counters.length);
+    for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
+    forgotten = new int[FORGET_BATCH];
     try {
       resetEvery = JsEngine.resetEvery(spec.budget());
       ctx = JsEngine.context(spec.budget() * resetEvery);
-      JsModule.Loaded m = JsModule.load(ctx, spec, host);
+      JsModule.Loaded m = JsModule.load(ctx, spec, host, shared);
       exported = m.exported();
       fns = m.hooks();
+      forget = m.forget();
     } catch (JsModule.LoadError e) {
       if (pending == null) pending = ejection("error", "load", e.getMessage(), e.js);
     }
@@ -138,6 +152,39 @@ public final class JsPolicy implements PolicyHooks {
     defined = new boolean[HOOKS.length];
     for (int i = 0; i < HOOKS.length; i++) defined[i] = fns[i] != null;
     if (wants(INIT)) call(INIT, null, 0);
+  }
+
+  /** The buffer the prelude counts in: {@code n} counters, then the hook-state word. */
+  static java.nio.ByteBuffer sharedBuffer(int n) { return java.nio.ByteBuffer.allocate(8 * (n + 1)).order(java.nio.ByteOrder.nativeOrder()); }
+
+  private double counter(int i) { return shared.getDouble(8 * i); }
+
+  /** Lets the prelude count in place (1) or not (0: no hook runs, or a request was refused). */
+  private void countable(boolean ok) { shared.putDouble(8 * counters.length, ok ? 1 : 0); }
+
+  private static final int FORGET_BATCH = 64;
+
+  /**
+   * Forgets stack {@code s}'s number (it is being freed, not kept): the host at once, the prelude
+   * with the next batch (its stack objects by number; a number is never reused, so a stale entry
+   * there is only memory until then).
+   */
+  private void forgetView(KernelStack s) {
+    StackView v = views.remove(s);
+    if (v == null) return;
+    byId.remove(v.id);
+    forgotten[forgottenCount++] = v.id;
+    if (forgottenCount == FORGET_BATCH) {
+      forgottenCount = 0;
+      if (ctx == null || ejection != null) return;
+      try {
+        ctx.resetLimits();
+        untilReset = resetEvery;
+        forget.execute((Object) forgotten.clone());
+      } catch (PolyglotException e) {
+        eject("error", "free", "internal error forgetting freed stacks: " + e.getMessage(), null);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- hook points
@@ -153,6 +200,10 @@ public final class JsPolicy implements PolicyHooks {
       return null;
     }
     StackView v = id >= 0 ? byId.get(id) : null;
+    if (v == null && id >= 0 && id < nextViewId) {   // numbers are not reused: a stack freed since
+      reject(ALLOC, "alloc returned stack " + id + ", which it does not keep (it was freed)");
+      return null;
+    }
     if (v == null || held.remove(v.stack) == null) {
       reject(ALLOC, v == null ? "alloc returned " + (r.isString() ? r.asString() : r.toString()) + ", expected a stack it keeps or null"
           : "alloc returned stack " + v.id + ", which it does not keep (" + (v.stack.live() ? "a live thread owns it" : "it was freed") + ")");
@@ -162,14 +213,18 @@ public final class JsPolicy implements PolicyHooks {
   }
 
   @Override public boolean release(KernelStack s, int cpu) {
-    if (s.policy != policy || !wants(FREE)) return false;
+    if (s.policy != policy) return false;
+    if (!wants(FREE)) {
+      if (views != null) forgetView(s);   // the stack is freed: its number goes (views is null in a restored copy)
+      return false;
+    }
     StackView v = stackView(s);
     Value r = call(FREE, null, cpu, v.id, s.pages, cpu);   // the prelude forgets the stack unless it is kept
-    if (r == null) return false;
-    if (!r.isBoolean() && !r.isNull()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
-    if (r.isNull() || !r.asBoolean()) {
+    if (r == null || !r.isBoolean() || !r.asBoolean()) {
+      // Freed, not kept (the prelude has forgotten its number already) or ejected.
       views.remove(s);
       byId.remove(v.id);
+      if (r != null && !r.isBoolean() && !r.isNull()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
       return false;
     }
     held.put(s, cpu);
@@ -239,6 +294,7 @@ public final class JsPolicy implements PolicyHooks {
     currentCpu = cpu;
     currentHook = hook;
     calls++;
+    countable(true);
     try {
       // The statement budget: reset once per window of RESET_EVERY calls, the limit being the window's
       // total (JsEngine.context); a reset enters the context, which costs about as much as the call.
@@ -264,6 +320,7 @@ public final class JsPolicy implements PolicyHooks {
       eject("error", HOOKS[hook], "internal error during the hook: " + e, null);
       return null;
     } finally {
+      if (shared != null) countable(false);
       current = null;
       currentHook = -1;
       unflushedCount = 0;
@@ -359,7 +416,7 @@ public final class JsPolicy implements PolicyHooks {
     active();
     if (i < 0 || i >= counters.length) throw refuse("count: no counter number " + i);
     if (!Double.isFinite(n)) throw refuse("count: " + n + " is not a number");
-    counters[i] += n;
+    shared.putDouble(8 * i, counter(i) + n);
   }
 
   double random() { return random.nextDouble(); }
@@ -393,6 +450,9 @@ public final class JsPolicy implements PolicyHooks {
     return v;
   }
 
+  /** Stacks the host knows by number now (for the tests: it does not grow with churn). */
+  int stacksKnown() { return views.size(); }
+
   /** The stack the module names by {@code id} (a number the prelude's stack objects carry), or null. */
   StackView stackById(int id) { return byId.get(id); }
 
@@ -424,6 +484,7 @@ public final class JsPolicy implements PolicyHooks {
   /** A request the model refuses: the policy is ejected when the hook returns, whatever the hook does with the exception. */
   private Refused refuse(String why) {
     if (pending == null) pending = ejection("invalid", currentHook >= 0 ? HOOKS[currentHook] : "-", why, null);
+    countable(false);   // the prelude's counts go through the host again, which refuses them
     return new Refused(why);
   }
 
@@ -465,6 +526,9 @@ public final class JsPolicy implements PolicyHooks {
     }
     ctx = null;
     exported = null;
+    forget = null;
+    if (views != null) { views.clear(); byId.clear(); }
+    forgottenCount = 0;
   }
 
   /** The state that matters, in a few lines (the thread of the hook, what the module holds). */
@@ -483,7 +547,7 @@ public final class JsPolicy implements PolicyHooks {
         + ", unmapped pages not yet invalidated " + unflushedCount);
     if (counters.length > 0) {
       StringBuilder c = new StringBuilder("counters");
-      for (int i = 0; i < counters.length; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counters[i]));
+      for (int i = 0; i < counters.length; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counter(i)));
       d.add(c.toString());
     }
     d.add("hook calls " + calls + ", statement budget per call " + spec.budget() + (resetEvery > 1 ? " (reset every " + resetEvery + " calls)" : ""));
@@ -538,7 +602,7 @@ public final class JsPolicy implements PolicyHooks {
   /** {@code NAME.js.X}: a declared counter, or frames_held, stacks_held, calls, ejected, exit. */
   public Object metric(String name) {
     Integer i = counterIndex.get(name);
-    if (i != null) return counters[i];
+    if (i != null) return counter(i);
     return switch (name) {
       case "frames_held" -> (double) frames.cardinality();
       case "stacks_held" -> (double) held.size();
@@ -552,8 +616,16 @@ public final class JsPolicy implements PolicyHooks {
   /** The metrics every JS policy has, besides its own counters; {@code exit} is text, the others counts. */
   public static final List<String> BUILTIN_METRICS = List.of("frames_held", "stacks_held", "calls", "ejected", "exit");
 
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    for (int i = 0; i < counters.length; i++) counters[i] = counter(i);
+    out.defaultWriteObject();
+  }
+
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
+    shared = sharedBuffer(counters.length);
+    for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
+    forgotten = new int[FORGET_BATCH];
     unflushed = new long[16];
     listed = List.of();
     currentHook = -1;

@@ -145,6 +145,31 @@ class JsSandboxTest {
     assertTrue(r.out().contains("already mapped"), r.out());
   }
 
+  /** A module without free (or one that declines) does not make the host remember every stack it saw. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"no free hook | ''", "free declines | 'free(s, cpu) { return false; },'"})
+  void freedStacksAreForgotten(String name, String free) throws IOException {
+    Files.writeString(dir.resolve("nofree.js"), "export default { " + free + " enter(t) { } };");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy p = js \"nofree.js\"\nfork a policy p\nexit a\n");
+    dev.kss.run.Session session = new dev.kss.run.Session(
+        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
+    session.runToEnd();
+    dev.kss.machine.Machine m = session.machine();
+    dev.kss.machine.stack.Policy p = null;
+    for (dev.kss.machine.stack.Policy q : m.policies()) if (q.name.equals("p")) p = q;
+    JsPolicy js = JsPolicy.of(p);
+    for (int i = 0; i < 1000; i++) {
+      dev.kss.machine.sched.Task t = m.fork("t", i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null);
+      m.enter(t);
+      m.leave(t);
+      m.exit(t);
+    }
+    assertNull(js.ejection());
+    assertTrue(js.calls() >= 1000, "calls " + js.calls());
+    assertTrue(js.stacksKnown() <= 1, "stacks known " + js.stacksKnown());
+  }
+
   @Test void aWrongReturnValueEjects() throws IOException {
     Scripts.Result r = run(hook("return 42;"), "invalid");
     assertEquals(0, r.exit(), r.out() + r.err());
