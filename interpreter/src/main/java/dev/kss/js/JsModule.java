@@ -32,7 +32,13 @@ final class JsModule {
         // The counters live in the host's buffer (read there for metrics, snapshots and ejection
         // reports), written here without a call; the word after them is 1 while a hook may make
         // requests (a hook runs and no request was refused). Anything else goes to the host, which refuses.
-        const counts = new Float64Array(new ArrayBuffer(shared)), okAt = counterIndex.size;
+        const buf = new ArrayBuffer(shared), okAt = counterIndex.size;
+        const counts = new Float64Array(buf, 0, okAt + 2);
+        // A hook's numeric arguments come in the same buffer, not as arguments of the call (which the
+        // host would convert one by one): the depth after the state word, then, as int32s, the
+        // thread's id, cpu, node, bits, depth in pages, stack number and pages, and the extra argument.
+        const D = okAt + 1, ints = new Int32Array(buf, 8 * (okAt + 2), 8);
+        const threadIn = (nm) => thread(ints[0], nm, ints[1], ints[2], ints[3], counts[D], ints[4], ints[5], ints[6]);
         // A stack as hooks see it: one object per stack (so === works), made here from its number;
         // the host knows stacks by number. #id brands the objects this prelude made.
         const stacks = new Map();
@@ -94,9 +100,8 @@ final class JsModule {
           log,
         });
         globalThis.console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
-        // The entry the host calls for hook NAME of HOOKS, with numbers only (this is the export, as in
-        // a method call): a thread comes as (id, name, cpu, node, bits, depth, depthPages, stack, pages),
-        // a stack as (stack, pages). alloc answers a stack's number, -1 for none, or a description of
+        // The entry the host calls for hook NAME of HOOKS (this is the export, as in a method call):
+        // a thread's name is the argument, its numbers and those of a stack are in the buffer. alloc answers a stack's number, -1 for none, or a description of
         // what it returned instead; free forgets a stack it does not keep.
         return (hooks, name) => {
           // The host forgets stacks that are gone (freed, not kept) in batches: forget them here too.
@@ -105,22 +110,23 @@ final class JsModule {
           if (typeof f !== 'function') return null;
           switch (name) {
             case 'alloc':
-              return (id, nm, cpu, node, bits, depth, dp, sid, sp) => {
-                const r = f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp));
+              return (nm) => {
+                const r = f.call(hooks, threadIn(nm));
                 if (r === null || r === undefined) return -1;
                 const i = idOf(r);
                 return i >= 0 ? i : typeof r === 'string' ? JSON.stringify(r) : String(r);
               };
             case 'free':
-              return (sid, sp, cpu) => {
-                const keep = f.call(hooks, stackOf(sid, sp), cpu);
+              return () => {
+                const sid = ints[5];
+                const keep = f.call(hooks, stackOf(sid, ints[6]), ints[7]);
                 if (keep !== true) stacks.delete(sid);
                 return keep;
               };
             case 'enter': case 'leave': case 'sleep':
-              return (id, nm, cpu, node, bits, depth, dp, sid, sp) => f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp));
+              return (nm) => f.call(hooks, threadIn(nm));
             case 'fault': case 'switchOut': case 'switchIn':
-              return (id, nm, cpu, node, bits, depth, dp, sid, sp, x) => f.call(hooks, thread(id, nm, cpu, node, bits, depth, dp, sid, sp), x);
+              return (nm) => f.call(hooks, threadIn(nm), ints[7]);
             default:
               return f.bind(hooks);
           }

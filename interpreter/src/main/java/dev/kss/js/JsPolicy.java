@@ -155,7 +155,10 @@ public final class JsPolicy implements PolicyHooks {
   }
 
   /** The buffer the prelude counts in: {@code n} counters, then the hook-state word. */
-  static java.nio.ByteBuffer sharedBuffer(int n) { return java.nio.ByteBuffer.allocate(8 * (n + 1)).order(java.nio.ByteOrder.nativeOrder()); }
+  static java.nio.ByteBuffer sharedBuffer(int n) { return java.nio.ByteBuffer.allocate(8 * (n + 2) + 4 * 8).order(java.nio.ByteOrder.nativeOrder()); }
+
+  /** A hook's numeric arguments in {@link #shared} (JsModule's prelude reads them): the int {@code j}, 0 to 7. */
+  private void arg(int j, int v) { shared.putInt(8 * (counters.length + 2) + 4 * j, v); }
 
   private double counter(int i) { return shared.getDouble(8 * i); }
 
@@ -219,7 +222,10 @@ public final class JsPolicy implements PolicyHooks {
       return false;
     }
     StackView v = stackView(s);
-    Value r = call(FREE, null, cpu, v.id, s.pages, cpu);   // the prelude forgets the stack unless it is kept
+    arg(5, v.id);
+    arg(6, s.pages);
+    arg(7, cpu);
+    Value r = call(FREE, null, cpu);   // the prelude forgets the stack unless it is kept
     if (r == null || !r.isBoolean() || !r.asBoolean()) {
       // Freed, not kept (the prelude has forgotten its number already) or ejected.
       views.remove(s);
@@ -269,20 +275,26 @@ public final class JsPolicy implements PolicyHooks {
 
   /**
    * Calls a hook whose first argument is thread {@code t}: the prelude's entry for it builds the
-   * thread object from numbers (id, name, cpu, node, flags, depth, depth in pages, stack number and
-   * pages), so that no host object crosses and the hook reads plain JavaScript properties. {@code extra}: a second argument.
+   * thread object from its name (the call's one argument) and numbers written into {@link #shared}
+   * (id, cpu, node, flags, depth, depth in pages, stack number and pages), so that no host object
+   * crosses, the host converts one argument, and the hook reads plain JavaScript properties.
+   * {@code extra}: a second argument (an int, in the buffer too).
    */
-  private Value callThread(int hook, Task t, int cpu, Object extra) {
+  private Value callThread(int hook, Task t, int cpu, Integer extra) {
     KernelStack s = t.stack;
     int bits = (t.kind == dev.kss.machine.sched.ThreadKind.KERNEL ? 1 : 0) | (t.inKernel ? 2 : 0)
         | (t.state == Task.State.SLEEPING ? 4 : 0) | (t.atomic() ? 8 : 0);
     long depth = s == null ? 0 : s.depth;
-    Object d = depth <= Integer.MAX_VALUE ? (Object) (int) depth : (Object) (double) depth;
-    int dp = s == null ? 0 : KernelStack.pagesFor(depth);
-    int sid = s == null ? -1 : stackView(s).id, pages = s == null ? 0 : s.pages;
-    int node = k.memory.nodeOf(t.cpu);
-    return extra == null ? call(hook, t, cpu, t.id, t.name, t.cpu, node, bits, d, dp, sid, pages)
-        : call(hook, t, cpu, t.id, t.name, t.cpu, node, bits, d, dp, sid, pages, extra);
+    arg(0, t.id);
+    arg(1, t.cpu);
+    arg(2, k.memory.nodeOf(t.cpu));
+    arg(3, bits);
+    shared.putDouble(8 * (counters.length + 1), depth);
+    arg(4, s == null ? 0 : KernelStack.pagesFor(depth));
+    arg(5, s == null ? -1 : stackView(s).id);
+    arg(6, s == null ? 0 : s.pages);
+    if (extra != null) arg(7, extra);
+    return call(hook, t, cpu, t.name);
   }
 
   /**
