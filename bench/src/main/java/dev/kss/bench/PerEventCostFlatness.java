@@ -71,31 +71,20 @@ public class PerEventCostFlatness {
 
   @Benchmark
   @OperationsPerInvocation(3 * ROUNDS)
-  public long enterDepthLeave() {
-    Machine m = machine;
-    Task[] ts = tasks;
-    SplittableRandom r = rng;
-    int d = turn;
-    for (int j = 0; j < ROUNDS; j++) {
-      Task t = ts[r.nextInt(ts.length)];
-      m.enter(t);
-      m.depth(t, EntryDepthChurn.DEPTHS[d]);
-      m.leave(t);
-      if (++d == EntryDepthChurn.DEPTHS.length) d = 0;
-    }
-    turn = d;
-    return m.now();
-  }
+  public long enterDepthLeave() { return enterDepthLeaveAmong(tasks.length); }
 
   @Benchmark
   @OperationsPerInvocation(3 * ROUNDS)
-  public long enterDepthLeaveHot() {
+  public long enterDepthLeaveHot() { return enterDepthLeaveAmong(HOT); }
+
+  /** enter, depth, leave on a thread drawn at random from the first {@code n}. */
+  private long enterDepthLeaveAmong(int n) {
     Machine m = machine;
     Task[] ts = tasks;
     SplittableRandom r = rng;
     int d = turn;
     for (int j = 0; j < ROUNDS; j++) {
-      Task t = ts[r.nextInt(HOT)];
+      Task t = ts[r.nextInt(n)];
       m.enter(t);
       m.depth(t, EntryDepthChurn.DEPTHS[d]);
       m.leave(t);
