@@ -119,7 +119,7 @@ final class Inspector {
         state = st.isMapped(p) ? "mapped" : "unmapped";
         frame = PageTable.present(pte) ? "pfn " + PageTable.pfn(pte) + " gen " + PageTable.gen(pte) : "-";
       }
-      String note = (p < used ? "in use" : "") + (sp > va && sp <= va + 4096 && st.depth > 0 ? " <- sp" : "");
+      String note = (p < used ? "in use" : "") + (sp >= va && sp < va + 4096 && st.depth > 0 ? " <- sp" : "");
       String held = tlbs.getOrDefault(va >>> 12, "");
       lines.add(row(String.valueOf(p), va, state, frame, (held + " " + note).strip()));
     }
