@@ -32,10 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * With one thread live at a time a single stack circulates, each fork finding it in the previous
  * CPU's cache after a scan of the CPUs before it; it is here to show what that costs, not for the ratio.
  *
- * <p>For GraalJS's optimizing runtime, pass the Graal compiler to the forked JVM (JDK 25+):
- * {@code -jvmArgsAppend "-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=..."}
- * with the jars of interpreter/target/upgrade (BENCHMARKS.md); the setup prints which runtime
- * runs the JS. The long warmup is Truffle's: on a 2-core machine the Graal compiler (itself
+ * <p>GraalJS's optimizing runtime needs the Graal compiler in the forked JVM (JDK 25+): {@code ./kss
+ * bench} passes it ({@code -jvmArgsPrepend} with the jars of interpreter/target/upgrade); run from
+ * the jar, pass it by hand (BENCHMARKS.md). The setup prints which runtime runs the JS. The long warmup is Truffle's: on a 2-core machine the Graal compiler (itself
  * still being compiled by C2) needs some 30 s before the hooks run compiled.
  */
 @State(Scope.Thread)

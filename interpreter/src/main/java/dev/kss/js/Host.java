@@ -34,6 +34,7 @@ public final class Host {
   }
   @Export public double now() { return p().k.now; }
   @Export public int cpu() { return p().currentCpu; }
+  @Export public String threadName(int id) { return p().threadName(id); }
   @Export public ThreadView thread() { return p().current == null ? null : p().view(p().current); }
   @Export public int threadCount() { return p().listThreads(); }
   @Export public ThreadView threadAt(int i) { return p().threadAt(i); }
@@ -42,9 +43,9 @@ public final class Host {
 
   @Export public int allocFrame(int node) { return p().allocFrame(node); }
   @Export public void freeFrame(int pfn) { p().freeFrame(pfn); }
-  // Stacks by number (the prelude's stack objects carry it; -1: not a stack)
-  @Export public void map(int stack, int page, int pfn) { p().map(p().stackById(stack), page, pfn); }
-  @Export public int unmap(int stack, int page) { return p().unmap(p().stackById(stack), page); }
+  // Stacks by number (the prelude's stack objects carry it; -1: not a stack, -2: a stack object marked freed)
+  @Export public void map(int stack, int page, int pfn) { p().map(stack, page, pfn); }
+  @Export public int unmap(int stack, int page) { return p().unmap(stack, page); }
   @Export public boolean stackMapped(int stack, int page) { return view(stack).mapped(page); }
   @Export public int stackMappedCount(int stack) { return view(stack).mappedCount(); }
   @Export public boolean stackAccessed(int stack, int page) { return view(stack).accessed(page); }
@@ -52,7 +53,7 @@ public final class Host {
 
   private StackView view(int id) {
     StackView v = p().stackById(id);
-    if (v == null) throw new IllegalArgumentException("stack " + id + " is gone");
+    if (v == null) throw new IllegalArgumentException(id == -2 ? "the stack was freed" : "stack " + id + " is gone");
     return v;
   }
   @Export public int invalidate(String mode) { return p().invalidate(mode); }

@@ -20,54 +20,81 @@ final class JsModule {
    */
   static final String PRELUDE_NAME = "kss-prelude.js";
   private static final String PRELUDE = """
-      (function (host, optionsJson, countersJson, shared) {
+      (function (host, optionsJson, countersJson, hooksJson, shared) {
         'use strict';
+        const HOOKS = JSON.parse(hooksJson);
         const log = (...args) => host.log(args.map(a => typeof a === 'string' ? a : String(a)).join(' '));
         const cpus = host.cpus();
         const percpu = Object.freeze(Array.from({ length: cpus }, () => ({})));
         // The machine's shape does not change: CPU -> node is a table here, not a call to the host.
         const nodeTable = Object.freeze(Array.from({ length: cpus }, (_, c) => host.nodeOfShape(c)));
         // counter name -> its number, so that a count crosses to the host with two numbers
-        const counterIndex = new Map(JSON.parse(countersJson).map((name, i) => [name, i]));
+        // (an object without a prototype rather than a Map: a count's name is most often a constant,
+        // and a property read with a constant key is one cached check)
+        const counterNames = JSON.parse(countersJson), counterIndex = Object.create(null);
+        counterNames.forEach((name, i) => { counterIndex[name] = i; });
         // The counters live in the host's buffer (read there for metrics, snapshots and ejection
         // reports), written here without a call; the word after them is 1 while a hook may make
         // requests (a hook runs and no request was refused). Anything else goes to the host, which refuses.
-        const buf = new ArrayBuffer(shared), okAt = counterIndex.size;
+        const buf = new ArrayBuffer(shared), okAt = counterNames.length;
         const counts = new Float64Array(buf, 0, okAt + 2);
-        // A hook's numeric arguments come in the same buffer, not as arguments of the call (which the
-        // host would convert one by one): the depth after the state word, then, as int32s, the
-        // thread's id, cpu, node, bits, depth in pages, stack number and pages, and the extra argument.
-        const D = okAt + 1, ints = new Int32Array(buf, 8 * (okAt + 2), 8);
-        const threadIn = (nm) => thread(ints[0], nm, ints[1], ints[2], ints[3], counts[D], ints[4], ints[5], ints[6]);
+        // A hook's number and arguments come in the same buffer, not as arguments of the call (which
+        // the host would convert one by one): the thread's depth after the state word, then int32s:
+        // the hook's number, the thread's id, cpu, node << 4 | flags, depth in pages, its stack's
+        // number and pages, the hook's extra argument, and the numbers of stacks to forget
+        // (JsPolicy.sharedBuffer). Each is read once, when the hook's arguments are made.
+        const D = okAt + 1, ints = new Int32Array(buf, 8 * (okAt + 2)), FORGOTTEN = 8;
+        const threadIn = () => {
+          const nodeBits = ints[3];
+          return new Thread(ints[1], ints[2], nodeBits >> 4, nodeBits, counts[D], ints[4], stackIn());
+        };
+        const stackIn = () => {
+          const id = ints[5];
+          return id <= 0 ? null : stacks[id] ?? stackOf(id, ints[6]);
+        };
         // A stack as hooks see it: one object per stack (so === works), made here from its number;
-        // the host knows stacks by number. #id brands the objects this prelude made.
-        const stacks = new Map();
+        // the host knows stacks by number (from 1). #id brands the objects this prelude made; a stack
+        // that is freed (not kept) is marked, and the host refuses it from then on (-2).
+        const stacks = [];
         class Stack {
           #id;
+          #freed = false;
           constructor(id, pages) { this.#id = id; this.id = id; this.pages = pages; Object.freeze(this); }
-          mapped(p) { return host.stackMapped(this.#id, p); }
-          mappedCount() { return host.stackMappedCount(this.#id); }
-          accessed(p) { return host.stackAccessed(this.#id, p); }
-          live() { return host.stackLive(this.#id); }
+          #number() { return this.#freed ? -2 : this.#id; }
+          mapped(p) { return host.stackMapped(this.#number(), p); }
+          mappedCount() { return host.stackMappedCount(this.#number()); }
+          accessed(p) { return host.stackAccessed(this.#number(), p); }
+          live() { return host.stackLive(this.#number()); }
           toString() { return 'stack ' + this.#id; }
-          static idOf(s) { return typeof s === 'object' && s !== null && #id in s ? s.#id : -1; }
+          static idOf(s) { return typeof s === 'object' && s !== null && #id in s ? s.#number() : -1; }
+          static forget(id) {
+            const s = stacks[id];
+            if (s !== undefined) { s.#freed = true; stacks[id] = undefined; }
+          }
         }
-        const idOf = Stack.idOf;
+        const idOf = Stack.idOf, forget = Stack.forget;
         delete Stack.prototype.constructor;
         Object.freeze(Stack.prototype);
         const stackOf = (id, pages) => {
-          if (id < 0) return null;
-          let s = stacks.get(id);
-          if (s === undefined) stacks.set(id, s = new Stack(id, pages));
+          if (id <= 0) return null;
+          let s = stacks[id];
+          if (s === undefined) stacks[id] = s = new Stack(id, pages);
           return s;
         };
-        // A thread as hooks see it: a plain object, a snapshot at the call (the host passes numbers).
-        const thread = (id, name, cpu, node, bits, depth, depthPages, sid, pages) => ({
-          id, name, cpu, node, kernel: (bits & 1) !== 0, inKernel: (bits & 2) !== 0, sleeping: (bits & 4) !== 0,
-          atomic: (bits & 8) !== 0, depth, depthPages, stack: stackOf(sid, pages) });
+        // A thread as hooks see it: a snapshot at the call, made from numbers (no host object crosses).
+        // Its name is asked of the host when read (few hooks read it; passing it would cost every call).
+        class Thread {
+          constructor(id, cpu, node, bits, depth, depthPages, stack) {
+            this.id = id; this.cpu = cpu; this.node = node;
+            this.kernel = (bits & 1) !== 0; this.inKernel = (bits & 2) !== 0; this.sleeping = (bits & 4) !== 0; this.atomic = (bits & 8) !== 0;
+            this.depth = depth; this.depthPages = depthPages; this.stack = stack;
+          }
+          get name() { return host.threadName(this.id); }
+          toString() { return 'thread ' + this.id; }
+        }
         const fromView = (v) => v === null ? null
-          : thread(v.id, v.name, v.cpu, v.node, (v.kernel ? 1 : 0) | (v.inKernel ? 2 : 0) | (v.sleeping ? 4 : 0) | (v.atomic ? 8 : 0),
-              v.depth, v.depthPages, v.stack === null ? -1 : v.stack.id, v.stack === null ? 0 : v.stack.pages);
+          : new Thread(v.id, v.cpu, v.node, (v.kernel ? 1 : 0) | (v.inKernel ? 2 : 0) | (v.sleeping ? 4 : 0) | (v.atomic ? 8 : 0),
+              v.depth, v.depthPages, v.stack === null ? null : stackOf(v.stack.id, v.stack.pages));
         globalThis.kss = Object.freeze({
           options: Object.freeze(JSON.parse(optionsJson)),
           cpus,
@@ -90,52 +117,76 @@ final class JsModule {
           unmap: (stack, page) => host.unmap(idOf(stack), page),
           invalidate: (mode) => host.invalidate(mode === undefined ? '' : mode),
           count: (name, n) => {
-            const i = counterIndex.get(name);
+            const i = typeof name === 'string' ? counterIndex[name] : undefined;
             if (i === undefined) return host.count(name, n === undefined ? 1 : n);
-            const v = n === undefined ? 1 : n;
-            if (counts[okAt] === 1 && typeof v === 'number' && Number.isFinite(v)) counts[i] += v;
-            else host.countAt(i, v);
+            if (n === undefined) {   // the common case: one more
+              if (counts[okAt] === 1) counts[i]++;
+              else host.countAt(i, 1);
+            } else if (counts[okAt] === 1 && typeof n === 'number' && n - n === 0) counts[i] += n;   // finite
+            else host.countAt(i, n);
           },
           random: () => host.random(),
           log,
         });
         globalThis.console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
-        // The entry the host calls for hook NAME of HOOKS (this is the export, as in a method call):
-        // a thread's name is the argument, its numbers and those of a stack are in the buffer. alloc answers a stack's number, -1 for none, or a description of
-        // what it returned instead; free forgets a stack it does not keep.
-        return (hooks, name) => {
-          // The host forgets stacks that are gone (freed, not kept) in batches: forget them here too.
-          if (name === '') return (ids) => { for (let i = 0; i < ids.length; i++) stacks.delete(ids[i]); };
-          const f = hooks[name];
-          if (typeof f !== 'function') return null;
-          switch (name) {
-            case 'alloc':
-              return (nm) => {
-                const r = f.call(hooks, threadIn(nm));
+        // The one entry the host calls, without arguments (the hook's number is in the buffer) and
+        // without a result (the answer goes in its place): one function, so that the host's call
+        // site sees a single target and the hooks compile into it, and nothing to convert. Answers:
+        // alloc a stack's number, -1 for none or -2 for a stack marked freed; free 1 to keep the
+        // stack (else it is forgotten here); fault 1 or 0; the others 0. A value of the wrong kind
+        // answers -3, and the host asks for its description (-2 as the hook's number) for its message.
+        return (hooks, namesJson) => {
+          const names = JSON.parse(namesJson);
+          const has = names.filter(n => typeof hooks[n] === 'function').map(n => HOOKS.indexOf(n));
+          const bad = (r) => typeof r === 'string' ? JSON.stringify(r) : String(r);
+          const dispatch = () => {
+            switch (ints[0]) {
+              case 1: {
+                const r = hooks.alloc(threadIn());
                 if (r === null || r === undefined) return -1;
                 const i = idOf(r);
-                return i >= 0 ? i : typeof r === 'string' ? JSON.stringify(r) : String(r);
-              };
-            case 'free':
-              return () => {
+                return i !== -1 ? i : bad(r);
+              }
+              case 2: {
                 const sid = ints[5];
-                const keep = f.call(hooks, stackOf(sid, ints[6]), ints[7]);
-                if (keep !== true) stacks.delete(sid);
-                return keep;
-              };
-            case 'enter': case 'leave': case 'sleep':
-              return (nm) => f.call(hooks, threadIn(nm));
-            case 'fault': case 'switchOut': case 'switchIn':
-              return (nm) => f.call(hooks, threadIn(nm), ints[7]);
-            default:
-              return f.bind(hooks);
-          }
+                const keep = hooks.free(stackIn(), ints[7]);
+                if (keep === true) return 1;
+                forget(sid);
+                return keep === false || keep === null || keep === undefined ? 0 : bad(keep);
+              }
+              case 3: {
+                const r = hooks.fault(threadIn(), ints[7]);
+                return r === true ? 1 : r === false || r === null || r === undefined ? 0 : bad(r);
+              }
+              case 4: hooks.enter(threadIn()); return 0;
+              case 5: hooks.leave(threadIn()); return 0;
+              case 6: hooks.sleep(threadIn()); return 0;
+              case 7: hooks.switchOut(threadIn(), ints[7]); return 0;
+              case 8: hooks.switchIn(threadIn(), ints[7]); return 0;
+              case 9: hooks.reclaim(); return 0;
+              case 0: hooks.init(); return 0;
+              // Stacks the host has forgotten (freed, not kept), in batches.
+              case -1: for (let i = 0; i < ints[1]; i++) forget(ints[FORGOTTEN + i]); return 0;
+            }
+          };
+          let described = '';
+          const entry = () => {
+            if (ints[0] === -2) return described;
+            const r = dispatch();
+            if (typeof r === 'number') ints[0] = r;
+            else { described = r; ints[0] = -3; }
+          };
+          // Which hooks the module has, as bits by number.
+          return [entry, has.reduce((bits, i) => bits | (1 << i), 0)];
         };
       })
       """;
 
-  /** A loaded module: its default export, and the entries of its hooks by number ({@link JsPolicy#HOOKS}; null where it has none). */
-  record Loaded(Value exported, Value[] hooks, Value forget) {}
+  /**
+   * A loaded module: its default export, the one entry that calls its hooks by number
+   * ({@link JsPolicy#HOOKS}; -1 forgets the stacks listed in the buffer), and which hooks it has (bit i: hook i).
+   */
+  record Loaded(Value exported, Value dispatch, int hooks) {}
 
   /** A module that did not load: a syntax error, an exception at the top level, no default export. */
   static final class LoadError extends Exception {
@@ -151,26 +202,24 @@ final class JsModule {
   static Loaded load(Context ctx, JsSpec spec, Host host, java.nio.ByteBuffer shared) throws LoadError {
     try {
       ctx.resetLimits();
-      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE)).execute(host, spec.optionsJson(), countersJson(spec.counters()), shared);
+      // A copy of the prelude per policy (a comment names it): the code that calls a module's hooks
+      // then sees one module only, and compiles for it, whatever other JS policies the engine runs.
+      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE + "// policy " + spec.policy() + "\n"))
+          .execute(host, spec.optionsJson(), namesJson(spec.counters()), namesJson(List.of(JsPolicy.HOOKS)), shared);
       Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())
         throw new LoadError(spec.file() + " has no default export of hooks: write export default { alloc(t) { ... }, ... }", null);
-      Value[] hooks = new Value[JsPolicy.HOOKS.length];
-      for (int i = 0; i < hooks.length; i++) {
-        if (!spec.hooks().contains(JsPolicy.HOOKS[i])) continue;
-        Value f = entry.execute(exported, JsPolicy.HOOKS[i]);
-        hooks[i] = f.isNull() ? null : f;
-      }
-      return new Loaded(exported, hooks, entry.execute(exported, ""));
+      Value hooks = entry.execute(exported, namesJson(spec.hooks()));
+      return new Loaded(exported, hooks.getArrayElement(0), hooks.getArrayElement(1).asInt());
     } catch (PolyglotException e) {
       String js = JsPolicy.location(e);
       throw new LoadError((js != null ? js + ": " : spec.file() + ": ") + JsPolicy.message(e, spec.budget(), 1), js);
     }
   }
 
-  /** The counter names as a JSON array (they are identifiers: nothing to escape). */
-  private static String countersJson(List<String> counters) {
+  /** Names (of counters, of hooks) as a JSON array (they are identifiers: nothing to escape). */
+  private static String namesJson(List<String> counters) {
     StringBuilder b = new StringBuilder("[");
     for (String c : counters) b.append(b.length() > 1 ? "," : "").append('"').append(c).append('"');
     return b.append(']').toString();

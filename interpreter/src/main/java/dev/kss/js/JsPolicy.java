@@ -14,7 +14,6 @@ import dev.kss.machine.stack.StackOps;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +72,10 @@ public final class JsPolicy implements PolicyHooks {
   // ---- the JavaScript side: not serializable
   private transient Context ctx;
   private transient Value exported;
-  /** The module's hooks, bound to its default export, by hook number (null: not defined). */
-  private transient Value[] fns;
-  private transient boolean[] defined;
+  /** The module's one entry: calls its hook of the number given (JsModule), -1 forgets stacks. */
+  private transient Value dispatch;
+  /** The hooks the module has: bit i for hook i. */
+  private transient int defined;
   /** Hook calls per budget window (JsEngine.resetEvery), and calls left before the next reset. */
   private transient int resetEvery, untilReset;
   private transient Host host;
@@ -84,14 +84,10 @@ public final class JsPolicy implements PolicyHooks {
    * a call (1: a hook runs and no request was refused; JsModule): the JS writes them in place.
    */
   private transient java.nio.ByteBuffer shared;
-  /** Stack numbers the host forgot (a stack freed and not kept), for the prelude's table, sent in batches. */
-  private transient int[] forgotten;
+  /** The numbers by which the module knows stacks. */
+  private transient StackNumbers numbers;
+  /** Stack numbers the host forgot (a stack freed and not kept) and the prelude has not: in the buffer, sent in batches. */
   private transient int forgottenCount;
-  private transient Value forget;
-  private transient Map<KernelStack, StackView> views;
-  /** The same views by number: the prelude's stack objects name their stack by it. */
-  private transient Map<Integer, StackView> byId;
-  private transient int nextViewId;
   private transient Supplier<String> where;
 
   // ---- the hook call in progress
@@ -132,33 +128,45 @@ public final class JsPolicy implements PolicyHooks {
   public static JsPolicy of(Policy p) { return p.hooks() instanceof JsPolicy j ? j : null; }
 
   private void start() {
-    views = new IdentityHashMap<>();
-    byId = new HashMap<>();
+    numbers = new StackNumbers(k);
     host = new Host(this, k.cpus.length, k.memory.nodes());
     shared = sharedBuffer(counters.length);
     for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
-    forgotten = new int[FORGET_BATCH];
     try {
       resetEvery = JsEngine.resetEvery(spec.budget());
       ctx = JsEngine.context(spec.budget() * resetEvery);
       JsModule.Loaded m = JsModule.load(ctx, spec, host, shared);
       exported = m.exported();
-      fns = m.hooks();
-      forget = m.forget();
+      dispatch = m.dispatch();
+      defined = m.hooks();
     } catch (JsModule.LoadError e) {
       if (pending == null) pending = ejection("error", "load", e.getMessage(), e.js);
     }
     if (pending != null) { finishEjection(); return; }
-    defined = new boolean[HOOKS.length];
-    for (int i = 0; i < HOOKS.length; i++) defined[i] = fns[i] != null;
     if (wants(INIT)) call(INIT, null, 0);
   }
 
-  /** The buffer the prelude counts in: {@code n} counters, then the hook-state word. */
-  static java.nio.ByteBuffer sharedBuffer(int n) { return java.nio.ByteBuffer.allocate(8 * (n + 2) + 4 * 8).order(java.nio.ByteOrder.nativeOrder()); }
+  /**
+   * The buffer the prelude counts in and reads a hook's arguments from (JsModule): {@code n}
+   * counters, the hook-state word, the thread's depth (a double), then ints: the hook's number,
+   * its arguments ({@link #callThread}) and up to {@link #FORGET_BATCH} stack numbers to forget.
+   */
+  static java.nio.ByteBuffer sharedBuffer(int n) {
+    return java.nio.ByteBuffer.allocate(8 * (n + 2) + 4 * (FORGOTTEN + FORGET_BATCH)).order(java.nio.ByteOrder.nativeOrder());
+  }
 
-  /** A hook's numeric arguments in {@link #shared} (JsModule's prelude reads them): the int {@code j}, 0 to 7. */
+  /**
+   * The ints of {@link #shared}: the hook's number (then the prelude's answer), its arguments, the
+   * stack numbers to forget. Besides the hooks' numbers, the prelude knows FORGET (the stacks
+   * listed) and DESCRIBE (answers what the last hook returned when the answer was WRONG).
+   */
+  private static final int HOOK = 0, EXTRA = 7, FORGOTTEN = 8, FORGET = -1, DESCRIBE = -2;
+  /** Answers: no stack (alloc), a stack object the prelude marked freed, a value of the wrong kind; and the call ejected. */
+  private static final int NONE = -1, FREED = -2, WRONG = -3, EJECTED = Integer.MIN_VALUE;
+
   private void arg(int j, int v) { shared.putInt(8 * (counters.length + 2) + 4 * j, v); }
+
+  private int argAt(int j) { return shared.getInt(8 * (counters.length + 2) + 4 * j); }
 
   private double counter(int i) { return shared.getDouble(8 * i); }
 
@@ -168,25 +176,25 @@ public final class JsPolicy implements PolicyHooks {
   private static final int FORGET_BATCH = 64;
 
   /**
-   * Forgets stack {@code s}'s number (it is being freed, not kept): the host at once, the prelude
-   * with the next batch (its stack objects by number; a number is never reused, so a stale entry
-   * there is only memory until then).
+   * Forgets stack {@code s}'s number (it is being freed, not kept, and the module was not asked):
+   * the host at once, the prelude with the next batch (which marks its stack object freed); only
+   * then may the number name another stack.
    */
-  private void forgetView(KernelStack s) {
-    StackView v = views.remove(s);
-    if (v == null) return;
-    byId.remove(v.id);
-    forgotten[forgottenCount++] = v.id;
-    if (forgottenCount == FORGET_BATCH) {
-      forgottenCount = 0;
-      if (ctx == null || ejection != null) return;
-      try {
-        ctx.resetLimits();
-        untilReset = resetEvery;
-        forget.execute((Object) forgotten.clone());
-      } catch (PolyglotException e) {
-        eject("error", "free", "internal error forgetting freed stacks: " + e.getMessage(), null);
-      }
+  private void forget(KernelStack s) {
+    int id = numbers.forget(s);
+    if (id == 0) return;
+    arg(FORGOTTEN + forgottenCount++, id);
+    if (forgottenCount < FORGET_BATCH || ctx == null || ejection != null) return;
+    forgottenCount = 0;
+    try {
+      ctx.resetLimits();
+      untilReset = resetEvery;
+      arg(HOOK, FORGET);
+      arg(1, FORGET_BATCH);
+      dispatch.executeVoid();
+      for (int i = 0; i < FORGET_BATCH; i++) numbers.reuse(argAt(FORGOTTEN + i));
+    } catch (PolyglotException e) {
+      eject("error", "free", "internal error forgetting freed stacks: " + e.getMessage(), null);
     }
   }
 
@@ -194,21 +202,20 @@ public final class JsPolicy implements PolicyHooks {
 
   @Override public KernelStack allocate(Task t, int cpu) {
     if (!wants(ALLOC)) return null;
-    Value r = callThread(ALLOC, t, cpu, null);   // the prelude answers a stack's number, -1, or a description
-    if (r == null) return null;
-    int id = r.isNumber() && r.fitsInInt() ? r.asInt() : -2;
-    if (id == -1) {
+    int id = callThread(ALLOC, t, cpu, 0);   // a stack's number, NONE, FREED or WRONG
+    if (id == EJECTED) return null;
+    if (id == NONE) {
       PolicyConfig c = policy.config;
       if (c.cache == PolicyConfig.CacheKind.NONE || c.cacheSize == 0) k.metrics.inc(policy.id, Counter.CACHE_MISSES);
       return null;
     }
-    StackView v = id >= 0 ? byId.get(id) : null;
-    if (v == null && id >= 0 && id < nextViewId) {   // numbers are not reused: a stack freed since
-      reject(ALLOC, "alloc returned stack " + id + ", which it does not keep (it was freed)");
+    StackView v = numbers.get(id);
+    if (v == null && id > 0 || id == FREED) {   // a number forgotten here and not yet by the prelude, or a stack object it marked freed
+      reject(ALLOC, "alloc returned " + (id > 0 ? "stack " + id : "a stack") + ", which it does not keep (it was freed)");
       return null;
     }
     if (v == null || held.remove(v.stack) == null) {
-      reject(ALLOC, v == null ? "alloc returned " + (r.isString() ? r.asString() : r.toString()) + ", expected a stack it keeps or null"
+      reject(ALLOC, v == null ? "alloc returned " + described() + ", expected a stack it keeps or null"
           : "alloc returned stack " + v.id + ", which it does not keep (" + (v.stack.live() ? "a live thread owns it" : "it was freed") + ")");
       return null;
     }
@@ -218,19 +225,18 @@ public final class JsPolicy implements PolicyHooks {
   @Override public boolean release(KernelStack s, int cpu) {
     if (s.policy != policy) return false;
     if (!wants(FREE)) {
-      if (views != null) forgetView(s);   // the stack is freed: its number goes (views is null in a restored copy)
+      forget(s);   // the stack is freed: its number goes
       return false;
     }
-    StackView v = stackView(s);
-    arg(5, v.id);
+    arg(5, numbers.of(s).id);
     arg(6, s.pages);
-    arg(7, cpu);
-    Value r = call(FREE, null, cpu);   // the prelude forgets the stack unless it is kept
-    if (r == null || !r.isBoolean() || !r.asBoolean()) {
-      // Freed, not kept (the prelude has forgotten its number already) or ejected.
-      views.remove(s);
-      byId.remove(v.id);
-      if (r != null && !r.isBoolean() && !r.isNull()) return reject(FREE, "free returned " + r + ", expected true (keep the stack) or false");
+    arg(EXTRA, cpu);
+    int r = call(FREE, null, cpu);   // 1 (kept), 0 or WRONG; the prelude forgets the stack unless kept
+    if (r != 1) {
+      // Freed, not kept (the prelude has forgotten it already: its number may name another stack), or ejected.
+      int id = numbers.forget(s);
+      if (id != 0 && r != EJECTED) numbers.reuse(id);
+      if (r == WRONG) return reject(FREE, "free returned " + described() + ", expected true (keep the stack) or false");
       return false;
     }
     held.put(s, cpu);
@@ -241,22 +247,21 @@ public final class JsPolicy implements PolicyHooks {
 
   @Override public boolean fault(Task t, int p) {
     if (!wants(FAULT)) return false;
-    Value r = callThread(FAULT, t, t.cpu, p);
-    if (r == null || r.isNull()) return false;
-    if (!r.isBoolean()) return reject(FAULT, "fault returned " + r + ", expected true (page mapped) or false");
-    if (!r.asBoolean()) return false;
+    int r = callThread(FAULT, t, t.cpu, p);   // 1, 0 or WRONG
+    if (r == WRONG) return reject(FAULT, "fault returned " + described() + ", expected true (page mapped) or false");
+    if (r != 1) return false;
     if (!t.stack.isMapped(p)) return reject(FAULT, "fault returned true but page " + p + " of " + t + "'s stack is still unmapped");
     return true;
   }
 
-  @Override public boolean enter(Task t) { return wants(ENTER) && callThread(ENTER, t, t.cpu, null) != null; }
-  @Override public boolean leave(Task t) { return wants(LEAVE) && callThread(LEAVE, t, t.cpu, null) != null; }
-  @Override public boolean sleep(Task t) { return wants(SLEEP) && callThread(SLEEP, t, t.cpu, null) != null; }
-  @Override public boolean switchOut(Task t, int cpu) { return wants(SWITCH_OUT) && callThread(SWITCH_OUT, t, cpu, cpu) != null; }
-  @Override public boolean switchIn(Task t, int cpu) { return wants(SWITCH_IN) && callThread(SWITCH_IN, t, cpu, cpu) != null; }
+  @Override public boolean enter(Task t) { return wants(ENTER) && callThread(ENTER, t, t.cpu, 0) != EJECTED; }
+  @Override public boolean leave(Task t) { return wants(LEAVE) && callThread(LEAVE, t, t.cpu, 0) != EJECTED; }
+  @Override public boolean sleep(Task t) { return wants(SLEEP) && callThread(SLEEP, t, t.cpu, 0) != EJECTED; }
+  @Override public boolean switchOut(Task t, int cpu) { return wants(SWITCH_OUT) && callThread(SWITCH_OUT, t, cpu, cpu) != EJECTED; }
+  @Override public boolean switchIn(Task t, int cpu) { return wants(SWITCH_IN) && callThread(SWITCH_IN, t, cpu, cpu) != EJECTED; }
 
   @Override public boolean reclaim() {
-    if (wants(RECLAIM) && call(RECLAIM, null, 0, k.now) != null) return true;
+    if (wants(RECLAIM) && call(RECLAIM, null, 0) != EJECTED) return true;
     return ejection != null && baseShrinkerNs == 0;   // the shrinker was the module's: none after it
   }
 
@@ -270,38 +275,37 @@ public final class JsPolicy implements PolicyHooks {
   private boolean wants(int hook) {
     if (ejection != null) return false;
     if (ctx == null) { eject("restored", HOOKS[hook], "this is a restored copy of the session: the module's JavaScript state could not come along", null); return false; }
-    return defined[hook] && currentHook < 0;
+    return (defined & 1 << hook) != 0 && currentHook < 0;
   }
 
   /**
-   * Calls a hook whose first argument is thread {@code t}: the prelude's entry for it builds the
-   * thread object from its name (the call's one argument) and numbers written into {@link #shared}
-   * (id, cpu, node, flags, depth, depth in pages, stack number and pages), so that no host object
-   * crosses, the host converts one argument, and the hook reads plain JavaScript properties.
-   * {@code extra}: a second argument (an int, in the buffer too).
+   * Calls a hook whose first argument is thread {@code t}: the prelude builds the thread object
+   * from numbers written into {@link #shared} (its id, cpu, node and flags, depth in pages, stack
+   * number and pages, and the depth), so that no host object crosses, the call has no arguments,
+   * and the hook reads plain JavaScript properties. {@code extra}: the hook's second argument.
    */
-  private Value callThread(int hook, Task t, int cpu, Integer extra) {
+  private int callThread(int hook, Task t, int cpu, int extra) {
     KernelStack s = t.stack;
     int bits = (t.kind == dev.kss.machine.sched.ThreadKind.KERNEL ? 1 : 0) | (t.inKernel ? 2 : 0)
         | (t.state == Task.State.SLEEPING ? 4 : 0) | (t.atomic() ? 8 : 0);
     long depth = s == null ? 0 : s.depth;
-    arg(0, t.id);
-    arg(1, t.cpu);
-    arg(2, k.memory.nodeOf(t.cpu));
-    arg(3, bits);
+    arg(1, t.id);
+    arg(2, t.cpu);
+    arg(3, k.memory.nodeOf(t.cpu) << 4 | bits);
     shared.putDouble(8 * (counters.length + 1), depth);
     arg(4, s == null ? 0 : KernelStack.pagesFor(depth));
-    arg(5, s == null ? -1 : stackView(s).id);
+    arg(5, s == null ? 0 : numbers.of(s).id);
     arg(6, s == null ? 0 : s.pages);
-    if (extra != null) arg(7, extra);
-    return call(hook, t, cpu, t.name);
+    arg(EXTRA, extra);
+    return call(hook, t, cpu);
   }
 
   /**
-   * Calls hook {@code hook} (after {@link #wants}): its result (undefined as null), or null when
-   * the call ejected the module (the built-in mechanism runs).
+   * Calls hook {@code hook} (after {@link #wants}): the prelude's answer, a number it leaves in the
+   * buffer (so that the call converts nothing either way; JsModule), or {@link #EJECTED} when the
+   * call ejected the module (the built-in mechanism runs).
    */
-  private Value call(int hook, Task t, int cpu, Object... args) {
+  private int call(int hook, Task t, int cpu) {
     current = t;
     currentCpu = cpu;
     currentHook = hook;
@@ -314,29 +318,40 @@ public final class JsPolicy implements PolicyHooks {
         ctx.resetLimits();
         untilReset = resetEvery;
       }
-      Value r = fns[hook].execute(args);
-      if (pending != null) { finishEjection(); return null; }
-      return r;
+      arg(HOOK, hook);
+      dispatch.executeVoid();
+      if (pending != null) { finishEjection(); return EJECTED; }
+      return argAt(HOOK);
     } catch (PolyglotException e) {
       if (pending != null) {
         // A refused request: the guest frame that made it says where.
         Ejection p = pending;
         if (p.js() == null) pending = new Ejection(p.kind(), p.hook(), p.reason(), location(e), p.at(), p.timeNs(), p.dump());
         finishEjection();
-        return null;
+        return EJECTED;
       }
       eject(isBudget(e) ? "budget" : "error", HOOKS[hook], message(e, spec.budget(), resetEvery), location(e));
-      return null;
+      return EJECTED;
     } catch (RuntimeException e) {
       // A fault of our own while the hook ran: the model is consistent (each request is one step).
       eject("error", HOOKS[hook], "internal error during the hook: " + e, null);
-      return null;
+      return EJECTED;
     } finally {
       if (shared != null) countable(false);
       current = null;
       currentHook = -1;
       unflushedCount = 0;
       if (!listed.isEmpty()) listed = List.of();
+    }
+  }
+
+  /** What the last hook returned instead of a value of its kind (the prelude's description of it). */
+  private String described() {
+    try {
+      arg(HOOK, DESCRIBE);
+      return dispatch.execute().asString();
+    } catch (PolyglotException | UnsupportedOperationException | ClassCastException e) {
+      return "a value of the wrong kind";
     }
   }
 
@@ -347,6 +362,13 @@ public final class JsPolicy implements PolicyHooks {
   }
 
   // ---------------------------------------------------------------- requests (through Host)
+
+  /** The name of live thread {@code id} (a thread object's {@code name}, read when the hook reads it). */
+  String threadName(int id) {
+    if (current != null && current.id == id) return current.name;
+    for (Task t : machine.liveTasks()) if (t.id == id) return t.name;
+    throw new IllegalArgumentException("thread " + id + " has exited: read a thread's name while it lives");
+  }
 
   int nodeOf(int cpu) {
     if (cpu < 0 || cpu >= k.cpus.length) throw refuse("cpu " + cpu + " does not exist (cpus 0 to " + (k.cpus.length - 1) + ")");
@@ -376,18 +398,18 @@ public final class JsPolicy implements PolicyHooks {
     k.charge(Primitive.PAGE_FREE);
   }
 
-  void map(StackView v, int page, int pfn) {
-    KernelStack s = ours(v, "map", page);
-    if (s.isMapped(page)) throw refuse("map: page " + page + " of stack " + v.id + " is already mapped");
+  void map(int id, int page, int pfn) {
+    KernelStack s = ours(id, "map", page);
+    if (s.isMapped(page)) throw refuse("map: page " + page + " of stack " + id + " is already mapped");
     if (pfn < 0 || !frames.get(pfn))
       throw refuse("map: frame " + pfn + " is not a free frame of this policy (take one from kss.allocFrame() or kss.unmap())");
     frames.clear(pfn);
     StackOps.map(k, s, page, pfn, currentCpu);
   }
 
-  int unmap(StackView v, int page) {
-    KernelStack s = ours(v, "unmap", page);
-    if (!s.isMapped(page)) throw refuse("unmap: page " + page + " of stack " + v.id + " is not mapped");
+  int unmap(int id, int page) {
+    KernelStack s = ours(id, "unmap", page);
+    if (!s.isMapped(page)) throw refuse("unmap: page " + page + " of stack " + id + " is not mapped");
     if (s.live()) {
       Task owner = owner(s);
       if (owner != null && owner.inKernel && page < Math.max(1, KernelStack.pagesFor(s.depth)))
@@ -451,22 +473,13 @@ public final class JsPolicy implements PolicyHooks {
     return view(listed.get(i));
   }
 
-  ThreadView view(Task t) { return new ThreadView(t, k.memory.nodeOf(t.cpu), t.stack == null ? null : stackView(t.stack)); }
-
-  StackView stackView(KernelStack s) {
-    StackView v = views.get(s);
-    if (v == null) {
-      views.put(s, v = new StackView(nextViewId++, s, k));
-      byId.put(v.id, v);
-    }
-    return v;
-  }
+  ThreadView view(Task t) { return new ThreadView(t, k.memory.nodeOf(t.cpu), t.stack == null ? null : numbers.of(t.stack)); }
 
   /** Stacks the host knows by number now (for the tests: it does not grow with churn). */
-  int stacksKnown() { return views.size(); }
+  int stacksKnown() { return numbers.known(); }
 
   /** The stack the module names by {@code id} (a number the prelude's stack objects carry), or null. */
-  StackView stackById(int id) { return byId.get(id); }
+  StackView stackById(int id) { return numbers.get(id); }
 
   /** A request only makes sense inside a hook call, before an ejection. */
   private void active() {
@@ -474,9 +487,11 @@ public final class JsPolicy implements PolicyHooks {
     if (currentHook < 0) throw refuse("kss may only be used while a hook runs");
   }
 
-  private KernelStack ours(StackView v, String op, int page) {
+  /** The stack the module names by {@code id} for request {@code op} on {@code page}, if it may. */
+  private KernelStack ours(int id, String op, int page) {
     active();
-    if (v == null) throw refuse(op + ": no stack given");
+    StackView v = numbers.get(id);
+    if (v == null) throw refuse(op + (id == -2 || id > 0 ? ": the stack was freed" : ": no stack given"));
     KernelStack s = v.stack;
     if (s.policy != policy) throw refuse(op + ": stack " + v.id + " belongs to policy " + s.policy.name);
     if (!s.live() && !held.containsKey(s)) throw refuse(op + ": stack " + v.id + " is neither a live thread's nor kept by the policy");
@@ -538,8 +553,8 @@ public final class JsPolicy implements PolicyHooks {
     }
     ctx = null;
     exported = null;
-    forget = null;
-    if (views != null) { views.clear(); byId.clear(); }
+    dispatch = null;
+    numbers.clear();
     forgottenCount = 0;
   }
 
@@ -637,12 +652,10 @@ public final class JsPolicy implements PolicyHooks {
     in.defaultReadObject();
     shared = sharedBuffer(counters.length);
     for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
-    forgotten = new int[FORGET_BATCH];
     unflushed = new long[16];
     listed = List.of();
     currentHook = -1;
-    views = new IdentityHashMap<>();
-    byId = new HashMap<>();
+    numbers = new StackNumbers(k);
     // ctx stays null: the next hook call ejects the copy (kind "restored").
   }
 }

@@ -170,6 +170,38 @@ class JsSandboxTest {
     assertTrue(js.stacksKnown() <= 1, "stacks known " + js.stacksKnown());
   }
 
+  /**
+   * Stack numbers are handed out again once both sides have forgotten them; a stack object the
+   * module kept past its stack's free still names that freed stack, never the number's new one.
+   */
+  @Test void aStaleStackObjectIsRefusedAfterItsNumberIsReused() throws IOException {
+    Files.writeString(dir.resolve("stale.js"), "let old = null, n = 0;\n"
+        + "export default { alloc(t) { return ++n > 301 ? old : null; }, enter(t) { if (old === null) old = t.stack; } };");
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy p = js \"stale.js\"\nfork a policy p\nexit a\n");
+    dev.kss.run.Session session = new dev.kss.run.Session(
+        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
+    session.runToEnd();
+    dev.kss.machine.Machine m = session.machine();
+    dev.kss.machine.stack.Policy p = null;
+    for (dev.kss.machine.stack.Policy q : m.policies()) if (q.name.equals("p")) p = q;
+    JsPolicy js = JsPolicy.of(p);
+    java.util.List<dev.kss.machine.sched.Task> live = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {   // past a batch of forgotten numbers: numbers are reused from here on
+      dev.kss.machine.sched.Task t = m.fork("t", i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null);
+      m.enter(t);
+      m.leave(t);
+      if (i % 2 == 0) m.exit(t); else live.add(t);
+    }
+    assertNull(js.ejection());
+    assertNotNull(js.stackById(1), "the first stack's number names another stack now");
+    m.fork("late", 0, dev.kss.machine.sched.ThreadKind.USER, p, null);
+    assertNotNull(js.ejection());
+    assertEquals("invalid", js.ejection().kind());
+    assertTrue(js.ejection().reason().contains("which it does not keep (it was freed)"), js.ejection().reason());
+    m.checkInvariants();
+  }
+
   @Test void aWrongReturnValueEjects() throws IOException {
     Scripts.Result r = run(hook("return 42;"), "invalid");
     assertEquals(0, r.exit(), r.out() + r.err());

@@ -24,6 +24,11 @@ public final class KernelStack implements java.io.Serializable {
   boolean live = true;
   /** Bytes in use now, and the deepest so far. */
   public long depth, deepest;
+  /**
+   * The number by which the policy's hooks (PolicyHooks: a JS policy) know this stack, 0 for none.
+   * Theirs, not the model's: not part of a snapshot.
+   */
+  public transient int hookId;
 
   KernelStack(Policy policy, long top, int pages, long handle, long pindexBase, boolean directMapped) {
     this.policy = policy;
