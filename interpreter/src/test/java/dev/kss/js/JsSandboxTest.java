@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.kss.Scripts;
 import dev.kss.ast.Source;
+import dev.kss.machine.Machine;
+import dev.kss.machine.stack.Policy;
 import dev.kss.run.Options;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -145,19 +147,28 @@ class JsSandboxTest {
     assertTrue(r.out().contains("already mapped"), r.out());
   }
 
+  /** The machine of a script that declares policy {@code p} over module {@code js} and forks and exits one thread with it. */
+  private Machine machineWith(String js) throws IOException {
+    Files.writeString(dir.resolve("p.js"), js);
+    Path file = dir.resolve("t.kss");
+    Files.writeString(file, "policy p = js \"p.js\"\nfork a policy p\nexit a\n");
+    dev.kss.run.Session session = new dev.kss.run.Session(
+        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
+    session.runToEnd();
+    return session.machine();
+  }
+
+  private static Policy policyP(Machine m) {
+    for (Policy q : m.policies()) if (q.name.equals("p")) return q;
+    throw new AssertionError("no policy p");
+  }
+
   /** A module without free (or one that declines) does not make the host remember every stack it saw. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {"no free hook | ''", "free declines | 'free(s, cpu) { return false; },'"})
   void freedStacksAreForgotten(String name, String free) throws IOException {
-    Files.writeString(dir.resolve("nofree.js"), "export default { " + free + " enter(t) { } };");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy p = js \"nofree.js\"\nfork a policy p\nexit a\n");
-    dev.kss.run.Session session = new dev.kss.run.Session(
-        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
-    session.runToEnd();
-    dev.kss.machine.Machine m = session.machine();
-    dev.kss.machine.stack.Policy p = null;
-    for (dev.kss.machine.stack.Policy q : m.policies()) if (q.name.equals("p")) p = q;
+    Machine m = machineWith("export default { " + free + " enter(t) { } };");
+    Policy p = policyP(m);
     JsPolicy js = JsPolicy.of(p);
     for (int i = 0; i < 1000; i++) {
       dev.kss.machine.sched.Task t = m.fork("t", i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null);
@@ -175,16 +186,9 @@ class JsSandboxTest {
    * module kept past its stack's free still names that freed stack, never the number's new one.
    */
   @Test void aStaleStackObjectIsRefusedAfterItsNumberIsReused() throws IOException {
-    Files.writeString(dir.resolve("stale.js"), "let old = null, n = 0;\n"
+    Machine m = machineWith("let old = null, n = 0;\n"
         + "export default { alloc(t) { return ++n > 301 ? old : null; }, enter(t) { if (old === null) old = t.stack; } };");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy p = js \"stale.js\"\nfork a policy p\nexit a\n");
-    dev.kss.run.Session session = new dev.kss.run.Session(
-        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
-    session.runToEnd();
-    dev.kss.machine.Machine m = session.machine();
-    dev.kss.machine.stack.Policy p = null;
-    for (dev.kss.machine.stack.Policy q : m.policies()) if (q.name.equals("p")) p = q;
+    Policy p = policyP(m);
     JsPolicy js = JsPolicy.of(p);
     java.util.List<dev.kss.machine.sched.Task> live = new java.util.ArrayList<>();
     for (int i = 0; i < 300; i++) {   // past a batch of forgotten numbers: numbers are reused from here on
