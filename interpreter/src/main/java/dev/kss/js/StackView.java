@@ -12,7 +12,7 @@ import org.graalvm.polyglot.HostAccess.Export;
  * (KernelStack). {@code id} and {@code pages} are exported for {@code kss.thread()}.
  */
 public final class StackView {
-  /** A number for the stack, unique within the policy. */
+  /** The stack's number (StackNumbers): no other stack the module knows has it. */
   @Export public final int id;
   @Export public final int pages;
   final KernelStack stack;

@@ -4,10 +4,12 @@ import dev.kss.machine.sched.Task;
 import dev.kss.machine.stack.KernelStack;
 import org.graalvm.polyglot.HostAccess.Export;
 
-/** A thread as a hook sees it: the state at the time of the call (read-only). */
+/**
+ * A thread as {@code kss.thread()} and {@code kss.threads()} hand it to the prelude, which makes
+ * its thread object from it (the same as a hook's argument; the name is asked for when read).
+ */
 public final class ThreadView {
   @Export public final int id;
-  @Export public final String name;
   /** The CPU it runs on (or last ran on), and that CPU's NUMA node. */
   @Export public final int cpu, node;
   /** A kernel thread (always in the kernel), or a user thread, in the kernel now or not. */
@@ -23,7 +25,6 @@ public final class ThreadView {
   ThreadView(Task t, int node, StackView stack) {
     this.task = t;
     this.id = t.id;
-    this.name = t.name;
     this.cpu = t.cpu;
     this.node = node;
     this.kernel = t.kind == dev.kss.machine.sched.ThreadKind.KERNEL;
@@ -35,5 +36,5 @@ public final class ThreadView {
     this.stack = stack;
   }
 
-  @Override public String toString() { return "thread " + name; }
+  @Override public String toString() { return "thread " + task.name; }
 }

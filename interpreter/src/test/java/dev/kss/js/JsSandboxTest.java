@@ -163,6 +163,23 @@ class JsSandboxTest {
     throw new AssertionError("no policy p");
   }
 
+  /** A thread's name is asked of the host when read: right during the hook, refused once the thread has exited. */
+  @Test void aThreadsNameIsReadWhileItLives() throws IOException {
+    Machine m = machineWith("let first = null;\nexport default {\n"
+        + "  alloc(t) { if (first === null) first = t; kss.log('alloc ' + t.name + ' ' + kss.thread().name); return null; },\n"
+        + "  enter(t) { kss.log('enter ' + t.name + ' ' + first.name); },\n};\n");
+    JsPolicy js = JsPolicy.of(policyP(m));
+    dev.kss.machine.sched.Task w = m.fork("worker", 0, dev.kss.machine.sched.ThreadKind.USER, policyP(m), null);
+    assertTrue(js.log().stream().anyMatch(l -> l.endsWith("alloc worker worker")), js.log().toString());
+    assertNull(js.ejection());
+    m.enter(w);   // first is thread a, which has exited
+    assertNotNull(js.ejection());
+    assertEquals("error", js.ejection().kind());
+    assertTrue(js.ejection().reason().contains("has exited: read a thread's name while it lives"), js.ejection().reason());
+    assertEquals("p.js:4:48", js.ejection().js());   // the line of enter, the column of first.name
+    m.checkInvariants();
+  }
+
   /** A module without free (or one that declines) does not make the host remember every stack it saw. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {"no free hook | ''", "free declines | 'free(s, cpu) { return false; },'"})
