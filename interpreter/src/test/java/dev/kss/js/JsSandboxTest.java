@@ -25,7 +25,6 @@ class JsSandboxTest {
 
   /** Runs a script whose policy {@code bad} has {@code hook} as its alloc hook; the thread then lives on and exits. */
   private Scripts.Result run(String module, String expectKind) throws IOException {
-    Files.writeString(dir.resolve("bad.js"), module);
     String kss = """
         policy bad = js "bad.js"
         fork a policy bad
@@ -43,9 +42,15 @@ class JsSandboxTest {
         expect bad.js.frames_held == 0
         expect bad.js.stacks_held == 0
         """.formatted(expectKind);
+    return Scripts.run(Source.read(write("bad.js", module, kss), "t.kss"), Options.defaults().withCheck(true));
+  }
+
+  /** Writes module {@code jsName} and the script t.kss beside it; returns the script's path. */
+  private Path write(String jsName, String js, String kss) throws IOException {
+    Files.writeString(dir.resolve(jsName), js);
     Path file = dir.resolve("t.kss");
     Files.writeString(file, kss);
-    return Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    return file;
   }
 
   private static String hook(String body) {
@@ -105,9 +110,7 @@ class JsSandboxTest {
   }
 
   @Test void unmappingAPageInUseEjectsWithTheInvalidKind() throws IOException {
-    Files.writeString(dir.resolve("bad.js"), "export default { enter(t) { kss.unmap(t.stack, 0); } };");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, """
+    Path file = write("bad.js", "export default { enter(t) { kss.unmap(t.stack, 0); } };", """
         policy bad = js "bad.js"
         fork a policy bad
         enter a
@@ -124,7 +127,7 @@ class JsSandboxTest {
   }
 
   @Test void mappingAFrameItDoesNotOwnEjects() throws IOException {
-    Files.writeString(dir.resolve("bad.js"), """
+    Path file = write("bad.js", """
         export default {
           enter(t) {
             const pfn = kss.unmap(t.stack, 3);   // a page below the depth: allowed, the frame is now ours
@@ -133,9 +136,7 @@ class JsSandboxTest {
             kss.map(t.stack, 3, pfn);             // the page is mapped already
           },
         };
-        """);
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, """
+        """, """
         policy bad = js "bad.js"
         fork a policy bad
         enter a
@@ -149,9 +150,7 @@ class JsSandboxTest {
 
   /** The machine of a script that declares policy {@code p} over module {@code js} and forks and exits one thread with it. */
   private Machine machineWith(String js) throws IOException {
-    Files.writeString(dir.resolve("p.js"), js);
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy p = js \"p.js\"\nfork a policy p\nexit a\n");
+    Path file = write("p.js", js, "policy p = js \"p.js\"\nfork a policy p\nexit a\n");
     dev.kss.run.Session session = new dev.kss.run.Session(
         dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
     session.runToEnd();
@@ -242,27 +241,21 @@ class JsSandboxTest {
   }
 
   @Test void aBrokenModuleIsAStaticErrorAtItsLine() throws IOException {
-    Files.writeString(dir.resolve("bad.js"), "export default {\n  alloc(t) { return ; }}\n  oops(\n");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy bad = js \"bad.js\"\nfork a policy bad\n");
+    Path file = write("bad.js", "export default {\n  alloc(t) { return ; }}\n  oops(\n", "policy bad = js \"bad.js\"\nfork a policy bad\n");
     Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
     assertEquals(2, r.exit(), r.out() + r.err());
     assertTrue(r.firstErrorLine().startsWith("t.kss:1:17: bad.js:"), r.err());
   }
 
   @Test void anUnknownHookIsAStaticError() throws IOException {
-    Files.writeString(dir.resolve("bad.js"), "export default { allocate(t) { return null; } };");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy bad = js \"bad.js\"\n");
+    Path file = write("bad.js", "export default { allocate(t) { return null; } };", "policy bad = js \"bad.js\"\n");
     Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("unknown hook 'allocate'"), r.err());
   }
 
   @Test void anUndeclaredCounterIsAStaticErrorInExpect() throws IOException {
-    Files.writeString(dir.resolve("ok.js"), "export default { counters: ['hits'] };");
-    Path file = dir.resolve("t.kss");
-    Files.writeString(file, "policy ok = js \"ok.js\"\nexpect ok.js.hit == 0\n");
+    Path file = write("ok.js", "export default { counters: ['hits'] };", "policy ok = js \"ok.js\"\nexpect ok.js.hit == 0\n");
     Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("expected js. and one of hits"), r.err());
