@@ -184,8 +184,9 @@ public final class JsPolicy implements PolicyHooks {
     int id = numbers.forget(s);
     if (id == 0) return;
     arg(FORGOTTEN + forgottenCount++, id);
-    if (forgottenCount < FORGET_BATCH || ctx == null || ejection != null) return;
-    forgottenCount = 0;
+    if (forgottenCount < FORGET_BATCH) return;
+    forgottenCount = 0;   // the batch's room is free again, whether or not the prelude can be told
+    if (ctx == null || ejection != null) return;
     try {
       ctx.resetLimits();
       untilReset = resetEvery;
