@@ -28,10 +28,11 @@ final class JsEngine {
   private static final Map<String, Source> SOURCES = new ConcurrentHashMap<>();
   /**
    * Only what the facades export; nothing else of the host is visible (no public access, no
-   * reflection). Buffer access: the one ByteBuffer the prelude is handed (a policy's counters and
-   * its hook-state word, JsPolicy) is read and written as a typed array without a call to the host.
+   * reflection). Array access: the two arrays the prelude is handed (a policy's counters, its
+   * hook-state word and a hook's arguments, JsPolicy) are read and written without a call to the
+   * host; no facade method returns an array, and the module never sees them.
    */
-  static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED).allowBufferAccess(true).build();
+  static final HostAccess ACCESS = HostAccess.newBuilder(HostAccess.CONSTRAINED).allowArrayAccess(true).build();
 
   static Engine engine() {
     Engine e = engine;
@@ -77,7 +78,15 @@ final class JsEngine {
    */
   static int resetEvery(long budget) { return (int) Math.max(1, Math.min(64, WINDOW_STATEMENTS / Math.max(1, budget))); }
 
-  /** A fresh sandboxed context on the shared engine; it may run {@code budget} statements between resets of its limits. */
+  /**
+   * The statements the budget counts: the module's, not the prelude's (JsModule), whose code is
+   * bounded (no loop in it runs longer than a list the host gives or the module's own code) and
+   * runs on every hook call, where counting its statements would cost more than the hook itself.
+   * One instance for every context, so that the engine shares their compiled code.
+   */
+  private static final java.util.function.Predicate<Source> COUNTED = s -> !s.getName().equals(JsModule.PRELUDE_NAME);
+
+  /** A fresh sandboxed context on the shared engine; it may run {@code budget} statements of the module between resets of its limits. */
   static Context context(long budget) {
     return Context.newBuilder("js")
         .engine(engine())
@@ -87,7 +96,7 @@ final class JsEngine {
         .allowHostAccess(ACCESS)
         // evaluating a module returns its namespace, where the default export is
         .option("js.esm-eval-returns-exports", "true")
-        .resourceLimits(ResourceLimits.newBuilder().statementLimit(budget, null).build())
+        .resourceLimits(ResourceLimits.newBuilder().statementLimit(budget, COUNTED).build())
         .build();
   }
 }

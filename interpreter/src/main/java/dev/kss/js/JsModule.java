@@ -20,7 +20,7 @@ final class JsModule {
    */
   static final String PRELUDE_NAME = "kss-prelude.js";
   private static final String PRELUDE = """
-      (function (host, optionsJson, countersJson, hooksJson, shared) {
+      (function (host, optionsJson, countersJson, hooksJson, doubles, ints) {
         'use strict';
         const HOOKS = JSON.parse(hooksJson);
         const log = (...args) => host.log(args.map(a => typeof a === 'string' ? a : String(a)).join(' '));
@@ -33,46 +33,46 @@ final class JsModule {
         // and a property read with a constant key is one cached check)
         const counterNames = JSON.parse(countersJson), counterIndex = Object.create(null);
         counterNames.forEach((name, i) => { counterIndex[name] = i; });
-        // The counters live in the host's buffer (read there for metrics, snapshots and ejection
-        // reports), written here without a call; the word after them is 1 while a hook may make
-        // requests (a hook runs and no request was refused). Anything else goes to the host, which refuses.
-        const buf = new ArrayBuffer(shared), okAt = counterNames.length;
-        const counts = new Float64Array(buf, 0, okAt + 2);
-        // A hook's number and arguments come in the same buffer, not as arguments of the call (which
-        // the host would convert one by one): the thread's depth after the state word, then int32s:
-        // the hook's number, the thread's id, cpu, node << 4 | flags, depth in pages, its stack's
+        // Two host arrays are shared with the host, read and written here without a call. doubles:
+        // the counters (read by the host for metrics, snapshots and ejection reports), then a word
+        // that is 1 while a hook may make requests (a hook runs and no request was refused; anything
+        // else goes to the host, which refuses), then the depth of the hook's thread. ints: a hook's
+        // number and arguments, rather than arguments of the call (which the host would convert one
+        // by one): the hook's number, the thread's id, its cpu << 10 | node << 4 | flags, its stack's
         // number and pages, the hook's extra argument, and the numbers of stacks to forget
-        // (JsPolicy.sharedBuffer). Each is read once, when the hook's arguments are made.
-        const D = okAt + 1, ints = new Int32Array(buf, 8 * (okAt + 2)), FORGOTTEN = 8;
+        // (JsPolicy.sharedInts). Each is read once, when the hook's arguments are made.
+        const counts = doubles, okAt = counterNames.length, D = okAt + 1, FORGOTTEN = 6;
         const threadIn = () => {
-          const nodeBits = ints[3];
-          return new Thread(ints[1], ints[2], nodeBits >> 4, nodeBits, counts[D], ints[4], stackIn());
+          const where = ints[2];
+          return new Thread(ints[1], where >> 10, (where >> 4) & 63, where, counts[D], stackIn(ints[3]));
         };
-        const stackIn = () => {
-          const id = ints[5];
-          return id <= 0 ? null : stacks[id] ?? stackOf(id, ints[6]);
-        };
+        const stackIn = (id) => id <= 0 ? null : stacks[id] ?? stackOf(id, ints[4]);
         // A stack as hooks see it: one object per stack (so === works), made here from its number;
-        // the host knows stacks by number (from 1). #id brands the objects this prelude made; a stack
-        // that is freed (not kept) is marked, and the host refuses it from then on (-2).
+        // the host knows stacks by number (from 1). The table below holds the stack objects of the
+        // stacks the host knows: an object is one this prelude made, and not freed since, exactly
+        // when it is the table's entry for its number (the host hands a number out again only after
+        // it was dropped here). A freed one is refused (-2). (A check by identity rather than a
+        // private field, #id in s: in an engine shared by several contexts a private name is not a
+        // constant, and the brand check cost a quarter of a hook call.)
         const stacks = [];
         class Stack {
-          #id;
-          #freed = false;
-          constructor(id, pages) { this.#id = id; this.id = id; this.pages = pages; Object.freeze(this); }
-          #number() { return this.#freed ? -2 : this.#id; }
-          mapped(p) { return host.stackMapped(this.#number(), p); }
-          mappedCount() { return host.stackMappedCount(this.#number()); }
-          accessed(p) { return host.stackAccessed(this.#number(), p); }
-          live() { return host.stackLive(this.#number()); }
-          toString() { return 'stack ' + this.#id; }
-          static idOf(s) { return typeof s === 'object' && s !== null && #id in s ? s.#number() : -1; }
-          static forget(id) {
-            const s = stacks[id];
-            if (s !== undefined) { s.#freed = true; stacks[id] = undefined; }
-          }
+          // Not frozen: Object.freeze on each new stack object cost more than the hook call (~170 ns),
+          // and the table, not the id property, says which stack an object is: a module that writes
+          // to its stack's id only makes the host refuse that object.
+          constructor(id, pages) { this.id = id; this.pages = pages; }
+          mapped(p) { return host.stackMapped(idOf(this), p); }
+          mappedCount() { return host.stackMappedCount(idOf(this)); }
+          accessed(p) { return host.stackAccessed(idOf(this), p); }
+          live() { return host.stackLive(idOf(this)); }
+          toString() { return 'stack ' + this.id; }
         }
-        const idOf = Stack.idOf, forget = Stack.forget;
+        // The number of stack object s, -2 for one that was freed, -1 for anything else.
+        const idOf = (s) => {
+          if (typeof s !== 'object' || s === null) return -1;
+          const id = s.id;
+          return stacks[id] === s ? id : s instanceof Stack ? -2 : -1;
+        };
+        const forget = (id) => { stacks[id] = undefined; };
         delete Stack.prototype.constructor;
         Object.freeze(Stack.prototype);
         const stackOf = (id, pages) => {
@@ -84,17 +84,17 @@ final class JsModule {
         // A thread as hooks see it: a snapshot at the call, made from numbers (no host object crosses).
         // Its name is asked of the host when read (few hooks read it; passing it would cost every call).
         class Thread {
-          constructor(id, cpu, node, bits, depth, depthPages, stack) {
+          constructor(id, cpu, node, bits, depth, stack) {
             this.id = id; this.cpu = cpu; this.node = node;
             this.kernel = (bits & 1) !== 0; this.inKernel = (bits & 2) !== 0; this.sleeping = (bits & 4) !== 0; this.atomic = (bits & 8) !== 0;
-            this.depth = depth; this.depthPages = depthPages; this.stack = stack;
+            this.depth = depth; this.depthPages = Math.floor((depth + 4095) / 4096); this.stack = stack;   // KernelStack.pagesFor
           }
           get name() { return host.threadName(this.id); }
           toString() { return 'thread ' + this.id; }
         }
         const fromView = (v) => v === null ? null
           : new Thread(v.id, v.cpu, v.node, (v.kernel ? 1 : 0) | (v.inKernel ? 2 : 0) | (v.sleeping ? 4 : 0) | (v.atomic ? 8 : 0),
-              v.depth, v.depthPages, v.stack === null ? null : stackOf(v.stack.id, v.stack.pages));
+              v.depth, v.stack === null ? null : stackOf(v.stack.id, v.stack.pages));
         globalThis.kss = Object.freeze({
           options: Object.freeze(JSON.parse(optionsJson)),
           cpus,
@@ -129,7 +129,7 @@ final class JsModule {
           log,
         });
         globalThis.console = Object.freeze({ log, info: log, warn: log, error: log, debug: log });
-        // The one entry the host calls, without arguments (the hook's number is in the buffer) and
+        // The one entry the host calls, without arguments (the hook's number is in the shared ints) and
         // without a result (the answer goes in its place): one function, so that the host's call
         // site sees a single target and the hooks compile into it, and nothing to convert. Answers:
         // alloc a stack's number, -1 for none or -2 for a stack marked freed; free 1 to keep the
@@ -139,8 +139,8 @@ final class JsModule {
           const names = JSON.parse(namesJson);
           const has = names.filter(n => typeof hooks[n] === 'function').map(n => HOOKS.indexOf(n));
           const bad = (r) => typeof r === 'string' ? JSON.stringify(r) : String(r);
-          const dispatch = () => {
-            switch (ints[0]) {
+          const dispatch = (hook) => {
+            switch (hook) {
               case 1: {
                 const r = hooks.alloc(threadIn());
                 if (r === null || r === undefined) return -1;
@@ -148,21 +148,21 @@ final class JsModule {
                 return i !== -1 ? i : bad(r);
               }
               case 2: {
-                const sid = ints[5];
-                const keep = hooks.free(stackIn(), ints[7]);
+                const sid = ints[3];
+                const keep = hooks.free(stackIn(sid), ints[5]);
                 if (keep === true) return 1;
                 forget(sid);
                 return keep === false || keep === null || keep === undefined ? 0 : bad(keep);
               }
               case 3: {
-                const r = hooks.fault(threadIn(), ints[7]);
+                const r = hooks.fault(threadIn(), ints[5]);
                 return r === true ? 1 : r === false || r === null || r === undefined ? 0 : bad(r);
               }
               case 4: hooks.enter(threadIn()); return 0;
               case 5: hooks.leave(threadIn()); return 0;
               case 6: hooks.sleep(threadIn()); return 0;
-              case 7: hooks.switchOut(threadIn(), ints[7]); return 0;
-              case 8: hooks.switchIn(threadIn(), ints[7]); return 0;
+              case 7: hooks.switchOut(threadIn(), ints[5]); return 0;
+              case 8: hooks.switchIn(threadIn(), ints[5]); return 0;
               case 9: hooks.reclaim(); return 0;
               case 0: hooks.init(); return 0;
               // Stacks the host has forgotten (freed, not kept), in batches.
@@ -171,8 +171,9 @@ final class JsModule {
           };
           let described = '';
           const entry = () => {
-            if (ints[0] === -2) return described;
-            const r = dispatch();
+            const hook = ints[0];
+            if (hook === -2) return described;
+            const r = dispatch(hook);
             if (typeof r === 'number') ints[0] = r;
             else { described = r; ints[0] = -3; }
           };
@@ -184,7 +185,7 @@ final class JsModule {
 
   /**
    * A loaded module: its default export, the one entry that calls its hooks by number
-   * ({@link JsPolicy#HOOKS}; -1 forgets the stacks listed in the buffer), and which hooks it has (bit i: hook i).
+   * ({@link JsPolicy#HOOKS}; -1 forgets the stacks listed in the shared ints), and which hooks it has (bit i: hook i).
    */
   record Loaded(Value exported, Value dispatch, int hooks) {}
 
@@ -199,13 +200,13 @@ final class JsModule {
   }
 
   /** Evaluates the prelude and the module in {@code ctx}; returns the default export and its hooks. */
-  static Loaded load(Context ctx, JsSpec spec, Host host, java.nio.ByteBuffer shared) throws LoadError {
+  static Loaded load(Context ctx, JsSpec spec, Host host, double[] doubles, int[] ints) throws LoadError {
     try {
       ctx.resetLimits();
       // A copy of the prelude per policy (a comment names it): the code that calls a module's hooks
       // then sees one module only, and compiles for it, whatever other JS policies the engine runs.
       Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE + "// policy " + spec.policy() + "\n"))
-          .execute(host, spec.optionsJson(), namesJson(spec.counters()), namesJson(List.of(JsPolicy.HOOKS)), shared);
+          .execute(host, spec.optionsJson(), namesJson(spec.counters()), namesJson(List.of(JsPolicy.HOOKS)), doubles, ints);
       Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())
@@ -236,7 +237,7 @@ final class JsModule {
   static Inspection inspect(JsSpec spec, int cpus, int nodes) throws LoadError {
     try (Context ctx = JsEngine.context(spec.budget())) {
       Host probe = new Host(null, cpus, nodes);
-      Value hooks = load(ctx, spec, probe, JsPolicy.sharedBuffer(spec.counters().size())).exported();
+      Value hooks = load(ctx, spec, probe, JsPolicy.sharedDoubles(spec.counters().size()), JsPolicy.sharedInts()).exported();
       List<String> found = new ArrayList<>(), counters = new ArrayList<>();
       long every = 0;
       for (String key : hooks.getMemberKeys()) {

@@ -14,10 +14,8 @@ import dev.kss.machine.stack.StackOps;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.graalvm.polyglot.Context;
@@ -52,15 +50,20 @@ public final class JsPolicy implements PolicyHooks {
   private final Policy policy;
   /** The base policy's own shrinker period (0: none), for the reclaim pass after an ejection. */
   private final long baseShrinkerNs;
-  private final SplittableRandom random;
+  private final java.util.random.RandomGenerator random;
 
   // ---- Java-side state: serialized with the model
-  /** Free stacks the module keeps, with the CPU that released each (insertion order: deterministic). */
-  private final Map<KernelStack, Integer> held = new LinkedHashMap<>();
   /** Frames it allocated or unmapped and has neither mapped nor freed. */
   private final BitSet frames = new BitSet();
-  /** The module's counters: serialized form only (written from {@link #shared} by writeObject); read {@link #counter}. */
-  private final double[] counters;
+  /**
+   * Numbers the prelude reads and writes in place (JsModule), without a call: the module's
+   * counters (by number), then the hook-state word (1: a hook runs and no request was refused,
+   * so the prelude may count here; 0: counts go through the host, which refuses them), then the
+   * depth of the hook's thread. A host array: GraalJS reads and writes its elements in compiled
+   * code with nothing in between (an interop ByteBuffer costs two writes of its byte order per access).
+   */
+  private final double[] doubles;
+  private final int nCounters;
   private final Map<String, Integer> counterIndex = new HashMap<>();
   private final List<String> log = new ArrayList<>();
   private int logDropped;
@@ -79,14 +82,11 @@ public final class JsPolicy implements PolicyHooks {
   /** Hook calls per budget window (JsEngine.resetEvery), and calls left before the next reset. */
   private transient int resetEvery, untilReset;
   private transient Host host;
-  /**
-   * The counters (doubles, by number) and after them the word that lets the prelude count without
-   * a call (1: a hook runs and no request was refused; JsModule): the JS writes them in place.
-   */
-  private transient java.nio.ByteBuffer shared;
+  /** The hook's number (then the prelude's answer), its arguments and the stack numbers to forget ({@link #HOOK}...). */
+  private transient int[] ints;
   /** The numbers by which the module knows stacks. */
   private transient StackNumbers numbers;
-  /** Stack numbers the host forgot (a stack freed and not kept) and the prelude has not: in the buffer, sent in batches. */
+  /** Stack numbers the host forgot (a stack freed and not kept) and the prelude has not: in {@link #ints}, sent in batches. */
   private transient int forgottenCount;
   private transient Supplier<String> where;
 
@@ -96,7 +96,9 @@ public final class JsPolicy implements PolicyHooks {
   private transient int currentHook = -1;
   private transient long[] unflushed = new long[16];
   private transient int unflushedCount;
-  private transient List<Task> listed = List.of();
+  /** The threads kss.threads() listed during the hook call (none outside one). */
+  private transient List<Task> listed = NONE_LISTED;
+  private static final List<Task> NONE_LISTED = List.of();
 
   private JsPolicy(JsSpec spec, Machine machine, Policy policy, long seed, Supplier<String> where) {
     this.spec = spec;
@@ -104,9 +106,10 @@ public final class JsPolicy implements PolicyHooks {
     this.k = machine.kernel();
     this.policy = policy;
     this.baseShrinkerNs = spec.reclaimEveryNs() > 0 ? 0 : policy.config.shrinkerEveryNs;
-    this.random = new SplittableRandom(seed ^ (spec.policy().hashCode() * 0x9e3779b97f4a7c15L));
-    this.counters = new double[spec.counters().size()];
-    for (int i = 0; i < counters.length; i++) counterIndex.put(spec.counters().get(i), i);
+    this.random = new dev.kss.run.SplitMix(seed ^ (spec.policy().hashCode() * 0x9e3779b97f4a7c15L));
+    this.nCounters = spec.counters().size();
+    this.doubles = sharedDoubles(nCounters);
+    for (int i = 0; i < nCounters; i++) counterIndex.put(spec.counters().get(i), i);
     this.where = where;
   }
 
@@ -130,12 +133,11 @@ public final class JsPolicy implements PolicyHooks {
   private void start() {
     numbers = new StackNumbers(k);
     host = new Host(this, k.cpus.length, k.memory.nodes());
-    shared = sharedBuffer(counters.length);
-    for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
+    ints = sharedInts();
     try {
       resetEvery = JsEngine.resetEvery(spec.budget());
       ctx = JsEngine.context(spec.budget() * resetEvery);
-      JsModule.Loaded m = JsModule.load(ctx, spec, host, shared);
+      JsModule.Loaded m = JsModule.load(ctx, spec, host, doubles, ints);
       exported = m.exported();
       dispatch = m.dispatch();
       defined = m.hooks();
@@ -146,32 +148,26 @@ public final class JsPolicy implements PolicyHooks {
     if (wants(INIT)) call(INIT, null, 0);
   }
 
-  /**
-   * The buffer the prelude counts in and reads a hook's arguments from (JsModule): {@code n}
-   * counters, the hook-state word, the thread's depth (a double), then ints: the hook's number,
-   * its arguments ({@link #callThread}) and up to {@link #FORGET_BATCH} stack numbers to forget.
-   */
-  static java.nio.ByteBuffer sharedBuffer(int n) {
-    return java.nio.ByteBuffer.allocate(8 * (n + 2) + 4 * (FORGOTTEN + FORGET_BATCH)).order(java.nio.ByteOrder.nativeOrder());
-  }
+  /** {@link #doubles} for {@code n} counters: the counters, the hook-state word, the depth. */
+  static double[] sharedDoubles(int n) { return new double[n + 2]; }
+
+  /** {@link #ints}: the hook's number, its arguments, up to {@link #FORGET_BATCH} stack numbers to forget. */
+  static int[] sharedInts() { return new int[FORGOTTEN + FORGET_BATCH]; }
 
   /**
-   * The ints of {@link #shared}: the hook's number (then the prelude's answer), its arguments, the
-   * stack numbers to forget. Besides the hooks' numbers, the prelude knows FORGET (the stacks
-   * listed) and DESCRIBE (answers what the last hook returned when the answer was WRONG).
+   * The places in {@link #ints}: the hook's number (then the prelude's answer), the thread's id,
+   * its cpu << 10 | node << 4 | flags, its stack's number and pages, the hook's extra argument,
+   * then the stack numbers to forget. Besides the hooks' numbers, the prelude knows FORGET (the
+   * stacks listed) and DESCRIBE (answers what the last hook returned when the answer was WRONG).
    */
-  private static final int HOOK = 0, EXTRA = 7, FORGOTTEN = 8, FORGET = -1, DESCRIBE = -2;
+  private static final int HOOK = 0, ID = 1, WHERE = 2, STACK = 3, PAGES = 4, EXTRA = 5, FORGOTTEN = 6, FORGET = -1, DESCRIBE = -2;
   /** Answers: no stack (alloc), a stack object the prelude marked freed, a value of the wrong kind; and the call ejected. */
   private static final int NONE = -1, FREED = -2, WRONG = -3, EJECTED = Integer.MIN_VALUE;
 
-  private void arg(int j, int v) { shared.putInt(8 * (counters.length + 2) + 4 * j, v); }
-
-  private int argAt(int j) { return shared.getInt(8 * (counters.length + 2) + 4 * j); }
-
-  private double counter(int i) { return shared.getDouble(8 * i); }
+  private double counter(int i) { return doubles[i]; }
 
   /** Lets the prelude count in place (1) or not (0: no hook runs, or a request was refused). */
-  private void countable(boolean ok) { shared.putDouble(8 * counters.length, ok ? 1 : 0); }
+  private void countable(boolean ok) { doubles[nCounters] = ok ? 1 : 0; }
 
   private static final int FORGET_BATCH = 64;
 
@@ -183,17 +179,17 @@ public final class JsPolicy implements PolicyHooks {
   private void forget(KernelStack s) {
     int id = numbers.forget(s);
     if (id == 0) return;
-    arg(FORGOTTEN + forgottenCount++, id);
+    ints[FORGOTTEN + forgottenCount++] = id;
     if (forgottenCount < FORGET_BATCH) return;
     forgottenCount = 0;   // the batch's room is free again, whether or not the prelude can be told
     if (ctx == null || ejection != null) return;
     try {
       ctx.resetLimits();
       untilReset = resetEvery;
-      arg(HOOK, FORGET);
-      arg(1, FORGET_BATCH);
+      ints[HOOK] = FORGET;
+      ints[ID] = FORGET_BATCH;
       dispatch.executeVoid();
-      for (int i = 0; i < FORGET_BATCH; i++) numbers.reuse(argAt(FORGOTTEN + i));
+      for (int i = 0; i < FORGET_BATCH; i++) numbers.reuse(ints[FORGOTTEN + i]);
     } catch (PolyglotException e) {
       eject("error", "free", "internal error forgetting freed stacks: " + e.getMessage(), null);
     }
@@ -215,7 +211,7 @@ public final class JsPolicy implements PolicyHooks {
       reject(ALLOC, "alloc returned " + (id > 0 ? "stack " + id : "a stack") + ", which it does not keep (it was freed)");
       return null;
     }
-    if (v == null || held.remove(v.stack) == null) {
+    if (v == null || !numbers.take(v)) {
       reject(ALLOC, v == null ? "alloc returned " + described() + ", expected a stack it keeps or null"
           : "alloc returned stack " + v.id + ", which it does not keep (" + (v.stack.live() ? "a live thread owns it" : "it was freed") + ")");
       return null;
@@ -229,9 +225,10 @@ public final class JsPolicy implements PolicyHooks {
       forget(s);   // the stack is freed: its number goes
       return false;
     }
-    arg(5, numbers.of(s).id);
-    arg(6, s.pages);
-    arg(EXTRA, cpu);
+    StackView v = numbers.of(s);
+    ints[STACK] = v.id;
+    ints[PAGES] = s.pages;
+    ints[EXTRA] = cpu;
     int r = call(FREE, null, cpu);   // 1 (kept), 0 or WRONG; the prelude forgets the stack unless kept
     if (r != 1) {
       // Freed, not kept (the prelude has forgotten it already: its number may name another stack), or ejected.
@@ -240,7 +237,7 @@ public final class JsPolicy implements PolicyHooks {
       if (r == WRONG) return reject(FREE, "free returned " + described() + ", expected true (keep the stack) or false");
       return false;
     }
-    held.put(s, cpu);
+    numbers.keep(v, cpu);
     k.charge(Primitive.CACHE_OP);
     StackOps.keep(k, s);
     return true;
@@ -266,7 +263,7 @@ public final class JsPolicy implements PolicyHooks {
     return ejection != null && baseShrinkerNs == 0;   // the shrinker was the module's: none after it
   }
 
-  @Override public void forEachHeld(BiConsumer<Integer, KernelStack> v) { held.forEach((s, cpu) -> v.accept(cpu, s)); }
+  @Override public void forEachHeld(BiConsumer<Integer, KernelStack> v) { numbers.forEachKept(v); }
 
   /**
    * Whether hook point {@code hook} calls the module: it defines the hook, was not ejected, and no
@@ -281,29 +278,28 @@ public final class JsPolicy implements PolicyHooks {
 
   /**
    * Calls a hook whose first argument is thread {@code t}: the prelude builds the thread object
-   * from numbers written into {@link #shared} (its id, cpu, node and flags, depth in pages, stack
-   * number and pages, and the depth), so that no host object crosses, the call has no arguments,
-   * and the hook reads plain JavaScript properties. {@code extra}: the hook's second argument.
+   * from numbers written into {@link #ints} and {@link #doubles} (its id, cpu, node and flags packed
+   * in one int, its stack's number and pages, its depth), so that no host object crosses, the call
+   * has no arguments, and the hook reads plain JavaScript properties. {@code extra}: the hook's
+   * second argument. (A CPU number takes 12 bits, MachineConfig.MAX_CPUS; a node 6, up to 64.)
    */
   private int callThread(int hook, Task t, int cpu, int extra) {
     KernelStack s = t.stack;
     int bits = (t.kind == dev.kss.machine.sched.ThreadKind.KERNEL ? 1 : 0) | (t.inKernel ? 2 : 0)
         | (t.state == Task.State.SLEEPING ? 4 : 0) | (t.atomic() ? 8 : 0);
-    long depth = s == null ? 0 : s.depth;
-    arg(1, t.id);
-    arg(2, t.cpu);
-    arg(3, k.memory.nodeOf(t.cpu) << 4 | bits);
-    shared.putDouble(8 * (counters.length + 1), depth);
-    arg(4, s == null ? 0 : KernelStack.pagesFor(depth));
-    arg(5, s == null ? 0 : numbers.of(s).id);
-    arg(6, s == null ? 0 : s.pages);
-    arg(EXTRA, extra);
+    int[] a = ints;
+    a[ID] = t.id;
+    a[WHERE] = t.cpu << 10 | k.memory.nodeOf(t.cpu) << 4 | bits;
+    a[STACK] = s == null ? 0 : numbers.of(s).id;
+    a[PAGES] = s == null ? 0 : s.pages;
+    a[EXTRA] = extra;
+    doubles[nCounters + 1] = s == null ? 0 : s.depth;
     return call(hook, t, cpu);
   }
 
   /**
-   * Calls hook {@code hook} (after {@link #wants}): the prelude's answer, a number it leaves in the
-   * buffer (so that the call converts nothing either way; JsModule), or {@link #EJECTED} when the
+   * Calls hook {@code hook} (after {@link #wants}): the prelude's answer, a number it leaves in
+   * {@link #ints} (so that the call converts nothing either way; JsModule), or {@link #EJECTED} when the
    * call ejected the module (the built-in mechanism runs).
    */
   private int call(int hook, Task t, int cpu) {
@@ -319,10 +315,10 @@ public final class JsPolicy implements PolicyHooks {
         ctx.resetLimits();
         untilReset = resetEvery;
       }
-      arg(HOOK, hook);
+      ints[HOOK] = hook;
       dispatch.executeVoid();
       if (pending != null) { finishEjection(); return EJECTED; }
-      return argAt(HOOK);
+      return ints[HOOK];
     } catch (PolyglotException e) {
       if (pending != null) {
         // A refused request: the guest frame that made it says where.
@@ -338,18 +334,18 @@ public final class JsPolicy implements PolicyHooks {
       eject("error", HOOKS[hook], "internal error during the hook: " + e, null);
       return EJECTED;
     } finally {
-      if (shared != null) countable(false);
+      countable(false);
       current = null;
       currentHook = -1;
       unflushedCount = 0;
-      if (!listed.isEmpty()) listed = List.of();
+      if (listed != NONE_LISTED) listed = NONE_LISTED;
     }
   }
 
   /** What the last hook returned instead of a value of its kind (the prelude's description of it). */
   private String described() {
     try {
-      arg(HOOK, DESCRIBE);
+      ints[HOOK] = DESCRIBE;
       return dispatch.execute().asString();
     } catch (PolyglotException | UnsupportedOperationException | ClassCastException e) {
       return "a value of the wrong kind";
@@ -449,9 +445,9 @@ public final class JsPolicy implements PolicyHooks {
   /** {@link #count} by the counter's number (its place in {@code counters}): the prelude looks the name up. */
   void countAt(int i, double n) {
     active();
-    if (i < 0 || i >= counters.length) throw refuse("count: no counter number " + i);
+    if (i < 0 || i >= nCounters) throw refuse("count: no counter number " + i);
     if (!Double.isFinite(n)) throw refuse("count: " + n + " is not a number");
-    shared.putDouble(8 * i, counter(i) + n);
+    doubles[i] += n;
   }
 
   double random() { return random.nextDouble(); }
@@ -495,7 +491,7 @@ public final class JsPolicy implements PolicyHooks {
     if (v == null) throw refuse(op + (id == -2 || id > 0 ? ": the stack was freed" : ": no stack given"));
     KernelStack s = v.stack;
     if (s.policy != policy) throw refuse(op + ": stack " + v.id + " belongs to policy " + s.policy.name);
-    if (!s.live() && !held.containsKey(s)) throw refuse(op + ": stack " + v.id + " is neither a live thread's nor kept by the policy");
+    if (!s.live() && v.keptOn < 0) throw refuse(op + ": stack " + v.id + " is neither a live thread's nor kept by the policy");
     if (s.directMapped) throw refuse(op + ": stack " + v.id + " is direct-mapped (backing " + policy.config.backing.name().toLowerCase() + "): it has no pages of its own");
     if (page < 0 || page >= s.pages) throw refuse(op + ": page " + page + " is outside the stack (pages 0 to " + (s.pages - 1) + ")");
     return s;
@@ -546,8 +542,9 @@ public final class JsPolicy implements PolicyHooks {
       k.charge(Primitive.PAGE_FREE);
     }
     frames.clear();
-    List<Map.Entry<KernelStack, Integer>> kept = new ArrayList<>(held.entrySet());
-    held.clear();
+    List<Map.Entry<KernelStack, Integer>> kept = new ArrayList<>();
+    numbers.forEachKept((cpu, s) -> kept.add(Map.entry(s, cpu)));
+    numbers.clear();
     for (Map.Entry<KernelStack, Integer> e : kept) StackOps.dispose(k, e.getKey(), e.getValue());
     if (ctx != null) {
       try { ctx.close(true); } catch (RuntimeException ignored) { /* closing a cancelled context */ }
@@ -555,7 +552,6 @@ public final class JsPolicy implements PolicyHooks {
     ctx = null;
     exported = null;
     dispatch = null;
-    numbers.clear();
     forgottenCount = 0;
   }
 
@@ -570,12 +566,12 @@ public final class JsPolicy implements PolicyHooks {
           + (t.atomic() ? ", atomic" : "") + (t.stack != null ? ", depth " + t.stack.depth + " bytes, pages [" + m + "] (# mapped, top first)" : ""));
     }
     Map<Integer, Integer> perCpu = new java.util.TreeMap<>();
-    held.values().forEach(c -> perCpu.merge(c, 1, Integer::sum));
-    d.add("kept stacks " + held.size() + (perCpu.isEmpty() ? "" : " " + perCpu) + ", free frames held " + frames.cardinality()
+    numbers.forEachKept((cpu, s) -> perCpu.merge(cpu, 1, Integer::sum));
+    d.add("kept stacks " + numbers.kept() + (perCpu.isEmpty() ? "" : " " + perCpu) + ", free frames held " + frames.cardinality()
         + ", unmapped pages not yet invalidated " + unflushedCount);
-    if (counters.length > 0) {
+    if (nCounters > 0) {
       StringBuilder c = new StringBuilder("counters");
-      for (int i = 0; i < counters.length; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counter(i)));
+      for (int i = 0; i < nCounters; i++) c.append(i == 0 ? " " : ", ").append(spec.counters().get(i)).append(' ').append(dev.kss.check.Values.number(counter(i)));
       d.add(c.toString());
     }
     d.add("hook calls " + calls + ", statement budget per call " + spec.budget() + (resetEvery > 1 ? " (reset every " + resetEvery + " calls)" : ""));
@@ -633,7 +629,7 @@ public final class JsPolicy implements PolicyHooks {
     if (i != null) return counter(i);
     return switch (name) {
       case "frames_held" -> (double) frames.cardinality();
-      case "stacks_held" -> (double) held.size();
+      case "stacks_held" -> (double) numbers.kept();
       case "calls" -> (double) calls;
       case "ejected" -> ejection == null ? 0.0 : 1.0;
       case "exit" -> ejection == null ? "none" : ejection.kind();
@@ -644,19 +640,31 @@ public final class JsPolicy implements PolicyHooks {
   /** The metrics every JS policy has, besides its own counters; {@code exit} is text, the others counts. */
   public static final List<String> BUILTIN_METRICS = List.of("frames_held", "stacks_held", "calls", "ejected", "exit");
 
+  /** The stacks the module keeps are written after the fields (the numbers are the hooks', not the model's). */
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
-    for (int i = 0; i < counters.length; i++) counters[i] = counter(i);
     out.defaultWriteObject();
+    out.writeInt(numbers.kept());
+    numbers.forEachKept((cpu, s) -> {
+      try {
+        out.writeObject(s);
+        out.writeInt(cpu);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
     in.defaultReadObject();
-    shared = sharedBuffer(counters.length);
-    for (int i = 0; i < counters.length; i++) shared.putDouble(8 * i, counters[i]);
-    unflushed = new long[16];
-    listed = List.of();
-    currentHook = -1;
     numbers = new StackNumbers(k);
+    for (int i = in.readInt(); i > 0; i--) {
+      KernelStack s = (KernelStack) in.readObject();
+      numbers.keep(numbers.of(s), in.readInt());
+    }
+    ints = sharedInts();
+    unflushed = new long[16];
+    listed = NONE_LISTED;
+    currentHook = -1;
     // ctx stays null: the next hook call ejects the copy (kind "restored").
   }
 }

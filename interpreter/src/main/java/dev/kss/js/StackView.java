@@ -17,6 +17,8 @@ public final class StackView {
   @Export public final int pages;
   final KernelStack stack;
   private final Kernel k;
+  /** The CPU that released it, while the module keeps it (a free stack it may hand out); -1 otherwise. */
+  int keptOn = -1;
 
   StackView(int id, KernelStack stack, Kernel k) {
     this.id = id;

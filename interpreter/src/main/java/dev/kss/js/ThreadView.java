@@ -1,7 +1,6 @@
 package dev.kss.js;
 
 import dev.kss.machine.sched.Task;
-import dev.kss.machine.stack.KernelStack;
 import org.graalvm.polyglot.HostAccess.Export;
 
 /**
@@ -14,10 +13,8 @@ public final class ThreadView {
   @Export public final int cpu, node;
   /** A kernel thread (always in the kernel), or a user thread, in the kernel now or not. */
   @Export public final boolean kernel, inKernel, sleeping, atomic;
-  /** Bytes of its kernel stack in use. */
+  /** Bytes of its kernel stack in use (the prelude counts the pages in use from it). */
   @Export public final double depth;
-  /** Pages in use at that depth (the pages it needs mapped while in the kernel). */
-  @Export public final int depthPages;
   /** Its stack, or null before it has one (in {@code alloc}). */
   @Export public final StackView stack;
   final Task task;
@@ -32,7 +29,6 @@ public final class ThreadView {
     this.sleeping = t.state == Task.State.SLEEPING;
     this.atomic = t.atomic();
     this.depth = t.stack == null ? 0 : t.stack.depth;
-    this.depthPages = t.stack == null ? 0 : KernelStack.pagesFor(t.stack.depth);
     this.stack = stack;
   }
 

@@ -31,8 +31,13 @@ final class Checkpoint {
     this.shared = shared;
   }
 
-  /** Throws UncheckedIOException when something in the session cannot be copied (a JS policy). */
+  /**
+   * Throws IllegalStateException when the session runs a JS policy (its JavaScript state cannot be
+   * copied: a restored machine ejects it, JsPolicy), UncheckedIOException when something else cannot be copied.
+   */
   static Checkpoint of(Session s) {
+    String js = s.liveJsPolicy();
+    if (js != null) throw new IllegalStateException("JS policy " + js + ": its JavaScript state");
     ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 16);
     List<Object> shared = new ArrayList<>();
     try (Out out = new Out(buf, s.program().statements(), shared)) {

@@ -125,6 +125,19 @@ public final class Session implements java.io.Serializable {
   public long seed() { return options.seed() != null ? options.seed() : program.seed(); }
   public Program program() { return program; }
 
+  /**
+   * A JS policy of this session still running its module, or null: its JavaScript state cannot
+   * be copied, so a copy of the session would not behave as the session does (the REPL replays instead).
+   */
+  public String liveJsPolicy() {
+    if (machine == null) return null;
+    for (dev.kss.machine.stack.Policy p : machine.policies()) {
+      JsPolicy j = JsPolicy.of(p);
+      if (j != null && j.ejection() == null) return p.name;
+    }
+    return null;
+  }
+
   /** The machine, built on first use from the script's machine block. */
   public Machine machine() {
     if (machine == null) machine = new Machine(program.machine());

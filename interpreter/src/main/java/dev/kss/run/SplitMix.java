@@ -5,13 +5,13 @@ import java.util.random.RandomGenerator;
 /**
  * The script's random generator: SplitMix64, the algorithm of {@link java.util.SplittableRandom}
  * with the same outputs for the same seed, but Serializable, so that a session can be snapshot
- * (the REPL's {@code :back}).
+ * (the REPL's {@code :back}). JS policies draw {@code kss.random()} from one too.
  */
-final class SplitMix implements RandomGenerator, java.io.Serializable {
+public final class SplitMix implements RandomGenerator, java.io.Serializable {
   private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
   private long seed;
 
-  SplitMix(long seed) { this.seed = seed; }
+  public SplitMix(long seed) { this.seed = seed; }
 
   @Override public long nextLong() {
     long z = seed += GOLDEN_GAMMA;

@@ -222,6 +222,35 @@ class JsSandboxTest {
     m.checkInvariants();
   }
 
+  /**
+   * A snapshot carries the stacks the module keeps (the REPL's :back): the restored copy counts them
+   * as cached, is ejected (kind restored) at its next hook, and frees them, keeping the invariants.
+   */
+  @Test void aRestoredCopyKeepsTheModulesStacksUntilItsNextHook() throws IOException {
+    Machine m = machineWith("const kept = [];\n"
+        + "export default { alloc(t) { return kept.pop() ?? null; }, free(s, cpu) { if (kept.length >= 3) return false; kept.push(s); return true; } };");
+    Policy p = policyP(m);
+    java.util.List<dev.kss.machine.sched.Task> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) threads.add(m.fork("t" + i, i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null));
+    for (dev.kss.machine.sched.Task t : threads) m.exit(t);
+    JsPolicy js = JsPolicy.of(p);
+    assertEquals(3.0, js.metric("stacks_held"));
+    int cached = p.cachedStacks();   // the module's 3, and what the base policy's own cache holds
+
+    Machine copy = dev.kss.machine.Snapshot.of(m).restore();
+    Policy q = policyP(copy);
+    JsPolicy restored = JsPolicy.of(q);
+    assertEquals(3.0, restored.metric("stacks_held"));
+    assertEquals(cached, q.cachedStacks());
+    copy.checkInvariants();
+    copy.fork("late", 0, dev.kss.machine.sched.ThreadKind.USER, q, null);
+    assertEquals("restored", restored.ejection().kind());
+    assertEquals(0.0, restored.metric("stacks_held"));
+    copy.checkInvariants();
+    assertNull(js.ejection());   // the original runs on
+    assertEquals(3.0, js.metric("stacks_held"));
+  }
+
   @Test void aWrongReturnValueEjects() throws IOException {
     Scripts.Result r = run(hook("return 42;"), "invalid");
     assertEquals(0, r.exit(), r.out() + r.err());

@@ -52,6 +52,21 @@ class DebuggerTest {
     assertEquals(tlb, type(":show tlb 1"));
   }
 
+  /** A JS policy's JavaScript state cannot be copied: going back replays, and the module runs on as it did. */
+  @Test void goingBackWithAJsPolicyReplaysAndTheModuleRunsOn() {
+    String js = Scripts.root().resolve("examples/js-numa-lifo.kss").toString();
+    type(":load " + js, ":step 30");
+    String metrics = type(":metrics");
+    type(":back 5", ":step 5");
+    assertEquals(30, d.session().events());
+    assertEquals(metrics, type(":metrics"));
+    dev.kss.js.JsPolicy lifo = null;
+    for (var p : d.session().machine().policies()) if (p.name.equals("lifo")) lifo = dev.kss.js.JsPolicy.of(p);
+    assertNotNull(lifo);
+    assertNull(lifo.ejection(), "the module was ejected");
+    assertTrue(lifo.calls() > 0);
+  }
+
   @Test void typedStatementsRunAtOnceAndComeBackWhenSteppingOverThemAgain() {
     type("fork a", "let n = 3", "repeat n { enter a; leave a }");
     assertEquals(7, d.session().events());

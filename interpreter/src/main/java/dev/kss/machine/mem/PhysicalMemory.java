@@ -21,6 +21,8 @@ public final class PhysicalMemory implements java.io.Serializable {
 
   private final BuddyAllocator[] nodes;
   private final int cpus;
+  /** The node of each CPU (see {@link #nodeOf}), worked out once: it is asked on every allocation. */
+  private final int[] nodeOfCpu;
   private final int[][][] pcp;   // [cpu][order] -> stack of first frames
   private final int[][] pcpCount;
   private byte[] allocated = new byte[0];
@@ -33,6 +35,8 @@ public final class PhysicalMemory implements java.io.Serializable {
     nodes = new BuddyAllocator[numa];
     for (int n = 0; n < numa; n++) nodes[n] = new BuddyAllocator((int) (n * perNode), (int) perNode);
     this.cpus = cpus;
+    nodeOfCpu = new int[cpus];
+    for (int c = 0; c < cpus; c++) nodeOfCpu[c] = (int) ((long) c * numa / cpus);
     pcp = new int[cpus][PCP_MAX_ORDER + 1][];
     pcpCount = new int[cpus][PCP_MAX_ORDER + 1];
   }
@@ -40,7 +44,7 @@ public final class PhysicalMemory implements java.io.Serializable {
   public int nodes() { return nodes.length; }
 
   /** The NUMA node CPU {@code cpu} belongs to: CPUs are spread over nodes in equal, consecutive runs. */
-  public int nodeOf(int cpu) { return (int) ((long) cpu * nodes.length / cpus); }
+  public int nodeOf(int cpu) { return nodeOfCpu[cpu]; }
 
   /** Gives memory back when an allocation fails (FreeBSD breaks partial reservations). */
   public interface Reclaimer extends java.io.Serializable {

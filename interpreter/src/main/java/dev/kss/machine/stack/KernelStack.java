@@ -25,10 +25,10 @@ public final class KernelStack implements java.io.Serializable {
   /** Bytes in use now, and the deepest so far. */
   public long depth, deepest;
   /**
-   * The number by which the policy's hooks (PolicyHooks: a JS policy) know this stack, 0 for none.
-   * Theirs, not the model's: not part of a snapshot.
+   * What the policy's hooks (PolicyHooks: a JS policy) keep for this stack (dev.kss.js.StackView,
+   * its number among them), null for none. Theirs, not the model's: not part of a snapshot.
    */
-  public transient int hookId;
+  public transient Object hookView;
 
   KernelStack(Policy policy, long top, int pages, long handle, long pindexBase, boolean directMapped) {
     this.policy = policy;
