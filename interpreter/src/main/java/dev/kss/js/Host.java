@@ -43,7 +43,7 @@ public final class Host {
 
   @Export public int allocFrame(int node) { return p().allocFrame(node); }
   @Export public void freeFrame(int pfn) { p().freeFrame(pfn); }
-  // Stacks by number (the prelude's stack objects carry it; -1: not a stack, -2: a stack object marked freed)
+  // Stacks by number (the prelude's stack objects carry it; -1: not a stack, -2: a freed stack object)
   @Export public void map(int stack, int page, int pfn) { p().map(stack, page, pfn); }
   @Export public int unmap(int stack, int page) { return p().unmap(stack, page); }
   @Export public boolean stackMapped(int stack, int page) { return view(stack).mapped(page); }

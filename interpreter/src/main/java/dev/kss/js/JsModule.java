@@ -132,7 +132,7 @@ final class JsModule {
         // The one entry the host calls, without arguments (the hook's number is in the shared ints) and
         // without a result (the answer goes in its place): one function, so that the host's call
         // site sees a single target and the hooks compile into it, and nothing to convert. Answers:
-        // alloc a stack's number, -1 for none or -2 for a stack marked freed; free 1 to keep the
+        // alloc a stack's number, -1 for none or -2 for a freed stack object; free 1 to keep the
         // stack (else it is forgotten here); fault 1 or 0; the others 0. A value of the wrong kind
         // answers -3, and the host asks for its description (-2 as the hook's number) for its message.
         return (hooks, namesJson) => {

@@ -161,7 +161,7 @@ public final class JsPolicy implements PolicyHooks {
    * stacks listed) and DESCRIBE (answers what the last hook returned when the answer was WRONG).
    */
   private static final int HOOK = 0, ID = 1, WHERE = 2, STACK = 3, PAGES = 4, EXTRA = 5, FORGOTTEN = 6, FORGET = -1, DESCRIBE = -2;
-  /** Answers: no stack (alloc), a stack object the prelude marked freed, a value of the wrong kind; and the call ejected. */
+  /** Answers: no stack (alloc), a stack object the prelude dropped as freed, a value of the wrong kind; and the call ejected. */
   private static final int NONE = -1, FREED = -2, WRONG = -3, EJECTED = Integer.MIN_VALUE;
 
   private double counter(int i) { return doubles[i]; }
@@ -173,7 +173,7 @@ public final class JsPolicy implements PolicyHooks {
 
   /**
    * Forgets stack {@code s}'s number (it is being freed, not kept, and the module was not asked):
-   * the host at once, the prelude with the next batch (which marks its stack object freed); only
+   * the host at once, the prelude with the next batch (which drops its stack object); only
    * then may the number name another stack.
    */
   private void forget(KernelStack s) {
@@ -207,7 +207,7 @@ public final class JsPolicy implements PolicyHooks {
       return null;
     }
     StackView v = numbers.get(id);
-    if (v == null && id > 0 || id == FREED) {   // a number forgotten here and not yet by the prelude, or a stack object it marked freed
+    if (v == null && id > 0 || id == FREED) {   // a number forgotten here and not yet by the prelude, or a stack object it dropped as freed
       reject(ALLOC, "alloc returned " + (id > 0 ? "stack " + id : "a stack") + ", which it does not keep (it was freed)");
       return null;
     }
@@ -542,8 +542,7 @@ public final class JsPolicy implements PolicyHooks {
       k.charge(Primitive.PAGE_FREE);
     }
     frames.clear();
-    List<Map.Entry<KernelStack, Integer>> kept = new ArrayList<>();
-    numbers.forEachKept((cpu, s) -> kept.add(Map.entry(s, cpu)));
+    List<Map.Entry<KernelStack, Integer>> kept = numbers.keptStacks();
     numbers.clear();
     for (Map.Entry<KernelStack, Integer> e : kept) StackOps.dispose(k, e.getKey(), e.getValue());
     if (ctx != null) {
@@ -643,15 +642,12 @@ public final class JsPolicy implements PolicyHooks {
   /** The stacks the module keeps are written after the fields (the numbers are the hooks', not the model's). */
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     out.defaultWriteObject();
-    out.writeInt(numbers.kept());
-    numbers.forEachKept((cpu, s) -> {
-      try {
-        out.writeObject(s);
-        out.writeInt(cpu);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    List<Map.Entry<KernelStack, Integer>> kept = numbers.keptStacks();
+    out.writeInt(kept.size());
+    for (Map.Entry<KernelStack, Integer> e : kept) {
+      out.writeObject(e.getKey());
+      out.writeInt(e.getValue());
+    }
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {

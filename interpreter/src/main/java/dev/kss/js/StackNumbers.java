@@ -2,7 +2,10 @@ package dev.kss.js;
 
 import dev.kss.machine.Kernel;
 import dev.kss.machine.stack.KernelStack;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -10,9 +13,9 @@ import java.util.function.BiConsumer;
  * the host finds the stack of a number in a table, and a stack keeps its own view
  * ({@link KernelStack#hookView}), so neither side looks anything up in a map on a hook call.
  *
- * <p>A number is handed out again only after the prelude has forgotten it as well (it marks the
- * stack object it had as freed), so a stale stack object a module still holds can never name a
- * different stack: it is refused as freed.
+ * <p>A number is handed out again only after the prelude has forgotten it as well (it drops the
+ * stack object it had from its table), so a stale stack object a module still holds can never name
+ * a different stack: it is refused as freed.
  */
 final class StackNumbers {
   private final Kernel k;
@@ -79,6 +82,13 @@ final class StackNumbers {
 
   /** Stacks the module keeps. */
   int kept() { return kept; }
+
+  /** The stacks the module keeps, by number (deterministic), each with the CPU that released it. */
+  List<Map.Entry<KernelStack, Integer>> keptStacks() {
+    List<Map.Entry<KernelStack, Integer>> list = new ArrayList<>(kept);
+    forEachKept((cpu, s) -> list.add(Map.entry(s, cpu)));
+    return list;
+  }
 
   /** The stacks the module keeps, by number (deterministic), with the CPU that released each. */
   void forEachKept(BiConsumer<Integer, KernelStack> each) {
