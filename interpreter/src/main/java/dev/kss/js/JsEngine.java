@@ -1,6 +1,10 @@
 package dev.kss.js;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.graalvm.polyglot.Context;
@@ -55,13 +59,25 @@ final class JsEngine {
   /** "GraalVM CE" with the optimizing runtime, "Interpreted" without it. */
   static String runtime() { return engine().getImplementationName(); }
 
-  static Source module(String file, String text) {
-    return SOURCES.computeIfAbsent(file + "\0" + text, k -> Source.newBuilder("js", text, file)
-        .mimeType("application/javascript+module").cached(true).buildLiteral());
-  }
+  private static final String PRELUDE_SCHEME = "kss-prelude";
 
-  static Source script(String name, String text) {
-    return SOURCES.computeIfAbsent(name + "\0" + text, k -> Source.newBuilder("js", text, name).cached(true).buildLiteral());
+  /** Whether {@code s} is a prelude (JsModule), whatever a module's file is called. */
+  static boolean isPrelude(Source s) { return PRELUDE_SCHEME.equals(s.getURI().getScheme()); }
+
+  /**
+   * Policy {@code policy}'s copy of a source: its module ({@code module} true) or its prelude. The
+   * engine shares compiled code between the contexts that evaluate one Source; a Source per policy
+   * (its URI names the policy, its name stays the file's, for messages) keeps two policies that run
+   * the same file apart, so that each call site in the module sees one prelude and the prelude's
+   * call to a hook sees one module (a call site that sees several targets compiles to a test for
+   * each). Contexts and sessions that run the same policy still share its code.
+   */
+  static Source source(String policy, String name, String text, boolean module) {
+    return SOURCES.computeIfAbsent(policy + "\0" + name + "\0" + module + "\0" + text, k -> {
+      Source.Builder b = Source.newBuilder("js", text, name).cached(true)
+          .uri(URI.create((module ? "kss-policy" : PRELUDE_SCHEME) + ":/" + URLEncoder.encode(policy, UTF_8) + "/" + URLEncoder.encode(name, UTF_8)));
+      return (module ? b.mimeType("application/javascript+module") : b).buildLiteral();
+    });
   }
 
   /** The most statements a window of hook calls may run between two resets of the limit (see {@link #resetEvery}). */
@@ -84,7 +100,7 @@ final class JsEngine {
    * runs on every hook call, where counting its statements would cost more than the hook itself.
    * One instance for every context, so that the engine shares their compiled code.
    */
-  private static final java.util.function.Predicate<Source> COUNTED = s -> !s.getName().equals(JsModule.PRELUDE_NAME);
+  private static final java.util.function.Predicate<Source> COUNTED = s -> !isPrelude(s);
 
   /** A fresh sandboxed context on the shared engine; it may run {@code budget} statements of the module between resets of its limits. */
   static Context context(long budget) {

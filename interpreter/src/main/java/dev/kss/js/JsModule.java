@@ -39,12 +39,13 @@ final class JsModule {
         // else goes to the host, which refuses), then the depth of the hook's thread. ints: a hook's
         // number and arguments, rather than arguments of the call (which the host would convert one
         // by one): the hook's number, the thread's id, its cpu << 10 | node << 4 | flags, its stack's
-        // number and pages, the hook's extra argument, and the numbers of stacks to forget
-        // (JsPolicy.sharedInts). Each is read once, when the hook's arguments are made.
-        const counts = doubles, okAt = counterNames.length, D = okAt + 1, FORGOTTEN = 6;
+        // number and pages, the hook's extra argument, the thread's depth in pages, and the numbers
+        // of stacks to forget (JsPolicy.sharedInts). Each is read once, when the hook's arguments
+        // are made.
+        const counts = doubles, okAt = counterNames.length, D = okAt + 1, FORGOTTEN = 7;
         const threadIn = () => {
           const where = ints[2];
-          return new Thread(ints[1], where >> 10, (where >> 4) & 63, where, counts[D], stackIn(ints[3]));
+          return new Thread(ints[1], where >> 10, (where >> 4) & 63, where, counts[D], ints[6], stackIn(ints[3]));
         };
         const stackIn = (id) => id <= 0 ? null : stacks[id] ?? stackOf(id, ints[4]);
         // A stack as hooks see it: one object per stack (so === works), made here from its number;
@@ -84,17 +85,17 @@ final class JsModule {
         // A thread as hooks see it: a snapshot at the call, made from numbers (no host object crosses).
         // Its name is asked of the host when read (few hooks read it; passing it would cost every call).
         class Thread {
-          constructor(id, cpu, node, bits, depth, stack) {
+          constructor(id, cpu, node, bits, depth, depthPages, stack) {
             this.id = id; this.cpu = cpu; this.node = node;
             this.kernel = (bits & 1) !== 0; this.inKernel = (bits & 2) !== 0; this.sleeping = (bits & 4) !== 0; this.atomic = (bits & 8) !== 0;
-            this.depth = depth; this.depthPages = Math.floor((depth + 4095) / 4096); this.stack = stack;   // KernelStack.pagesFor
+            this.depth = depth; this.depthPages = depthPages; this.stack = stack;
           }
           get name() { return host.threadName(this.id); }
           toString() { return 'thread ' + this.id; }
         }
         const fromView = (v) => v === null ? null
           : new Thread(v.id, v.cpu, v.node, (v.kernel ? 1 : 0) | (v.inKernel ? 2 : 0) | (v.sleeping ? 4 : 0) | (v.atomic ? 8 : 0),
-              v.depth, v.stack === null ? null : stackOf(v.stack.id, v.stack.pages));
+              v.depth, v.depthPages, v.stack === null ? null : stackOf(v.stack.id, v.stack.pages));
         globalThis.kss = Object.freeze({
           options: Object.freeze(JSON.parse(optionsJson)),
           cpus,
@@ -203,11 +204,11 @@ final class JsModule {
   static Loaded load(Context ctx, JsSpec spec, Host host, double[] doubles, int[] ints) throws LoadError {
     try {
       ctx.resetLimits();
-      // A copy of the prelude per policy (a comment names it): the code that calls a module's hooks
-      // then sees one module only, and compiles for it, whatever other JS policies the engine runs.
-      Value entry = ctx.eval(JsEngine.script(PRELUDE_NAME, PRELUDE + "// policy " + spec.policy() + "\n"))
+      // The prelude and the module are the policy's own copies (JsEngine.source): whatever other JS
+      // policies the engine runs, each compiles for this one.
+      Value entry = ctx.eval(JsEngine.source(spec.policy(), PRELUDE_NAME, PRELUDE, false))
           .execute(host, spec.optionsJson(), namesJson(spec.counters()), namesJson(List.of(JsPolicy.HOOKS)), doubles, ints);
-      Value ns = ctx.eval(JsEngine.module(spec.file(), spec.text()));
+      Value ns = ctx.eval(JsEngine.source(spec.policy(), spec.file(), spec.text(), true));
       Value exported = ns.getMember("default");
       if (exported == null || exported.isNull() || !exported.hasMembers() || exported.canExecute())
         throw new LoadError(spec.file() + " has no default export of hooks: write export default { alloc(t) { ... }, ... }", null);

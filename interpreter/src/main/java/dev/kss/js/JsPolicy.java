@@ -157,10 +157,11 @@ public final class JsPolicy implements PolicyHooks {
   /**
    * The places in {@link #ints}: the hook's number (then the prelude's answer), the thread's id,
    * its cpu << 10 | node << 4 | flags, its stack's number and pages, the hook's extra argument,
-   * then the stack numbers to forget. Besides the hooks' numbers, the prelude knows FORGET (the
-   * stacks listed) and DESCRIBE (answers what the last hook returned when the answer was WRONG).
+   * the thread's depth in pages, then the stack numbers to forget. Besides the hooks' numbers, the
+   * prelude knows FORGET (the stacks listed) and DESCRIBE (answers what the last hook returned
+   * when the answer was WRONG).
    */
-  private static final int HOOK = 0, ID = 1, WHERE = 2, STACK = 3, PAGES = 4, EXTRA = 5, FORGOTTEN = 6, FORGET = -1, DESCRIBE = -2;
+  private static final int HOOK = 0, ID = 1, WHERE = 2, STACK = 3, PAGES = 4, EXTRA = 5, DEPTH_PAGES = 6, FORGOTTEN = 7, FORGET = -1, DESCRIBE = -2;
   /** Answers: no stack (alloc), a stack object the prelude dropped as freed, a value of the wrong kind; and the call ejected. */
   private static final int NONE = -1, FREED = -2, WRONG = -3, EJECTED = Integer.MIN_VALUE;
 
@@ -279,9 +280,10 @@ public final class JsPolicy implements PolicyHooks {
   /**
    * Calls a hook whose first argument is thread {@code t}: the prelude builds the thread object
    * from numbers written into {@link #ints} and {@link #doubles} (its id, cpu, node and flags packed
-   * in one int, its stack's number and pages, its depth), so that no host object crosses, the call
-   * has no arguments, and the hook reads plain JavaScript properties. {@code extra}: the hook's
-   * second argument. (A CPU number takes 12 bits, MachineConfig.MAX_CPUS; a node 6, up to 64.)
+   * in one int, its stack's number and pages, its depth in bytes and in pages), so that no host
+   * object crosses, the call has no arguments, and the hook reads plain JavaScript properties.
+   * {@code extra}: the hook's second argument. (A CPU number takes 12 bits, MachineConfig.MAX_CPUS;
+   * a node 6, up to 64.)
    */
   private int callThread(int hook, Task t, int cpu, int extra) {
     KernelStack s = t.stack;
@@ -293,6 +295,7 @@ public final class JsPolicy implements PolicyHooks {
     a[STACK] = s == null ? 0 : numbers.of(s).id;
     a[PAGES] = s == null ? 0 : s.pages;
     a[EXTRA] = extra;
+    a[DEPTH_PAGES] = s == null ? 0 : KernelStack.pagesFor(s.depth);
     doubles[nCounters + 1] = s == null ? 0 : s.depth;
     return call(hook, t, cpu);
   }
@@ -588,11 +591,11 @@ public final class JsPolicy implements PolicyHooks {
   /** The first JavaScript frame of the error: {@code file.js:LINE:COL}. */
   static String location(PolyglotException e) {
     org.graalvm.polyglot.SourceSection s = e.getSourceLocation();
-    if (s == null || !s.isAvailable() || s.getSource().getName().equals(JsModule.PRELUDE_NAME)) {
+    if (s == null || !s.isAvailable() || JsEngine.isPrelude(s.getSource())) {
       s = null;
       for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
         org.graalvm.polyglot.SourceSection l = f.getSourceLocation();
-        if (f.isGuestFrame() && l != null && l.isAvailable() && !l.getSource().getName().equals(JsModule.PRELUDE_NAME)) { s = l; break; }
+        if (f.isGuestFrame() && l != null && l.isAvailable() && !JsEngine.isPrelude(l.getSource())) { s = l; break; }
       }
     }
     if (s == null || !s.isAvailable()) return null;

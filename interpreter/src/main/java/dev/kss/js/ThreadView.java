@@ -1,6 +1,7 @@
 package dev.kss.js;
 
 import dev.kss.machine.sched.Task;
+import dev.kss.machine.stack.KernelStack;
 import org.graalvm.polyglot.HostAccess.Export;
 
 /**
@@ -13,8 +14,9 @@ public final class ThreadView {
   @Export public final int cpu, node;
   /** A kernel thread (always in the kernel), or a user thread, in the kernel now or not. */
   @Export public final boolean kernel, inKernel, sleeping, atomic;
-  /** Bytes of its kernel stack in use (the prelude counts the pages in use from it). */
+  /** Bytes of its kernel stack in use, and the pages they take (KernelStack.pagesFor). */
   @Export public final double depth;
+  @Export public final int depthPages;
   /** Its stack, or null before it has one (in {@code alloc}). */
   @Export public final StackView stack;
   final Task task;
@@ -29,6 +31,7 @@ public final class ThreadView {
     this.sleeping = t.state == Task.State.SLEEPING;
     this.atomic = t.atomic();
     this.depth = t.stack == null ? 0 : t.stack.depth;
+    this.depthPages = t.stack == null ? 0 : KernelStack.pagesFor(t.stack.depth);
     this.stack = stack;
   }
 

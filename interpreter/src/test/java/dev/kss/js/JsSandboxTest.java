@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,6 +84,25 @@ class JsSandboxTest {
     Scripts.Result r = run(hook("for (;;) {}"), "budget");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("statements (its budget"), r.out());
+  }
+
+  /**
+   * The budget tells the prelude (whose statements it does not count) from a module by its source's
+   * URI, not by its name: a module whose file is called kss-prelude.js is stopped all the same. (Told
+   * by name, its endless loop ran for ever: the timeout is for that.)
+   */
+  @Test @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aModuleNamedLikeThePreludeIsStillStoppedByTheBudget() throws IOException {
+    Path file = write("kss-prelude.js", hook("for (;;) {}"), """
+        policy bad = js "kss-prelude.js"
+        fork a policy bad
+        exit a
+        expect bad.js.exit == "budget"
+        expect bad.threads.exited == 1
+        """);
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("kss-prelude.js:1:"), "the module's own location: " + r.out());
   }
 
   @Test void deepRecursionIsStopped() throws IOException {
