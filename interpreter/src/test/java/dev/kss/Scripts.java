@@ -16,7 +16,7 @@ public final class Scripts {
     public String firstErrorLine() { return err.isEmpty() ? "" : err.lines().findFirst().orElse(""); }
   }
 
-  public static Result run(String name, String text) { return run(Source.of(name, text), Options.defaults().withCheck(true)); }
+  public static Result run(String name, String text) { return run(Source.of(name, text), dev.kss.js.Js.enable(Options.defaults()).withCheck(true)); }
 
   public static Result run(Source source, Options options) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package dev.kss.bench;
 
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
@@ -49,7 +50,7 @@ public class EntryDepthChurn {
     machine = Sim.machine("linux_dynamic_enter");
     Policy p = Sim.policy(machine, "linux_dynamic_enter");
     tasks = new Task[THREADS];
-    for (int j = 0; j < THREADS; j++) tasks[j] = machine.fork("u" + j, j % Sim.CPUS, ThreadKind.USER, p, null);
+    for (int j = 0; j < THREADS; j++) tasks[j] = machine.apply(new Op.Fork("u" + j, j % Sim.CPUS, ThreadKind.USER, p.id, null));
     Sim.settle();
   }
 
@@ -64,9 +65,9 @@ public class EntryDepthChurn {
     int d = turn;
     for (int j = 0; j < ts.length; j++) {
       Task t = ts[j];
-      m.enter(t);
-      m.depth(t, DEPTHS[d]);
-      m.leave(t);
+      m.apply(new Op.Enter(t));
+      m.apply(new Op.Depth(t, DEPTHS[d]));
+      m.apply(new Op.Leave(t));
       if (++d == DEPTHS.length) d = 0;
     }
     turn = d;

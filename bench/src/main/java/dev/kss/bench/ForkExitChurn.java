@@ -1,6 +1,7 @@
 package dev.kss.bench;
 
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
@@ -53,8 +54,8 @@ public class ForkExitChurn {
     Machine m = machine;
     Policy p = policy;
     for (int i = 0; i < PAIRS; i++) {
-      Task t = m.fork("t", i % Sim.CPUS, ThreadKind.USER, p, null);
-      m.exit(t);
+      Task t = m.apply(new Op.Fork("t", i % Sim.CPUS, ThreadKind.USER, p.id, null));
+      m.apply(new Op.Exit(t));
     }
     return m.now();
   }

@@ -1,6 +1,7 @@
 package dev.kss.bench;
 
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
@@ -61,23 +62,23 @@ public class JsPolicyChurn {
     builtin = Sim.policy(machine, "linux_vmap_cache");
     js = Sim.policy(machine, "lifo");
     jsSteal = Sim.policy(machine, "steal");
-    System.out.println("JS runtime: " + dev.kss.js.JsPolicy.runtime());
+    System.out.println("JS runtime: " + dev.kss.js.Js.runtime());
   }
 
   @TearDown(Level.Trial)
   public void verify() {
     Sim.check(machine, 0);
     for (Policy p : new Policy[] {js, jsSteal}) {
-      dev.kss.js.JsPolicy j = dev.kss.js.JsPolicy.of(p);
-      if (j.ejection() != null) throw new IllegalStateException("ejected: " + j.ejection().summary());
+      dev.kss.run.AttachedHooks j = dev.kss.run.Session.hooks(p);
+      if (!j.running()) throw new IllegalStateException("ejected: " + j.metric("exit"));
     }
   }
 
   private long churn(Policy p) {
     Machine m = machine;
     for (int i = 0; i < PAIRS; i++) {
-      Task t = m.fork("t", i % Sim.CPUS, ThreadKind.USER, p, null);
-      m.exit(t);
+      Task t = m.apply(new Op.Fork("t", i % Sim.CPUS, ThreadKind.USER, p.id, null));
+      m.apply(new Op.Exit(t));
     }
     return m.now();
   }

@@ -1,6 +1,7 @@
 package dev.kss.bench;
 
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
 import java.lang.management.ManagementFactory;
@@ -73,7 +74,7 @@ public class MillionThreads {
   }
 
   static void forkAll(Machine m, Policy p, ThreadKind kind) {
-    for (int i = 0; i < THREADS; i++) m.fork("t[" + i + "]", i % Sim.CPUS, kind, p, null);
+    for (int i = 0; i < THREADS; i++) m.apply(new Op.Fork("t[" + i + "]", i % Sim.CPUS, kind, p.id, null));
   }
 
   static long heapUsedAfterGc() {

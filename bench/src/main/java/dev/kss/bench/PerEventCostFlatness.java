@@ -1,6 +1,7 @@
 package dev.kss.bench;
 
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
@@ -61,7 +62,7 @@ public class PerEventCostFlatness {
     machine = Sim.machine(POLICY);
     policy = Sim.policy(machine, POLICY);
     tasks = new Task[live];
-    for (int i = 0; i < live; i++) tasks[i] = machine.fork("t[" + i + "]", i % Sim.CPUS, ThreadKind.USER, policy, null);
+    for (int i = 0; i < live; i++) tasks[i] = machine.apply(new Op.Fork("t[" + i + "]", i % Sim.CPUS, ThreadKind.USER, policy.id, null));
     rng = new SplittableRandom(42);
     Sim.settle();
   }
@@ -85,9 +86,9 @@ public class PerEventCostFlatness {
     int d = turn;
     for (int j = 0; j < ROUNDS; j++) {
       Task t = ts[r.nextInt(n)];
-      m.enter(t);
-      m.depth(t, EntryDepthChurn.DEPTHS[d]);
-      m.leave(t);
+      m.apply(new Op.Enter(t));
+      m.apply(new Op.Depth(t, EntryDepthChurn.DEPTHS[d]));
+      m.apply(new Op.Leave(t));
       if (++d == EntryDepthChurn.DEPTHS.length) d = 0;
     }
     turn = d;
@@ -101,8 +102,8 @@ public class PerEventCostFlatness {
     Policy p = policy;
     SplittableRandom r = rng;
     for (int j = 0; j < PAIRS; j++) {
-      Task t = m.fork("f", r.nextInt(Sim.CPUS), ThreadKind.USER, p, null);
-      m.exit(t);
+      Task t = m.apply(new Op.Fork("f", r.nextInt(Sim.CPUS), ThreadKind.USER, p.id, null));
+      m.apply(new Op.Exit(t));
     }
     return m.now();
   }

@@ -2,7 +2,6 @@ package dev.kss.bench;
 
 import dev.kss.ast.Source;
 import dev.kss.check.Checker;
-import dev.kss.check.Program;
 import dev.kss.machine.Machine;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.stack.Policy;
@@ -38,8 +37,10 @@ public final class Sim {
 
   /** Parses, checks and runs {@code text} to its end, printing nothing. */
   public static Session session(String text) {
-    Program program = Checker.check(Parser.parse(Source.of("bench-setup.kss", text)));
-    Session session = new Session(program, Options.defaults().withPrinter(line -> { }));
+    Options options = dev.kss.js.Js.enable(Options.defaults()).withPrinter(line -> { });
+    Checker checker = new Checker(options.modules());
+    checker.add(Parser.parse(Source.of("bench-setup.kss", text)));
+    Session session = new Session(checker.program(), options);
     session.runToEnd();
     return session;
   }

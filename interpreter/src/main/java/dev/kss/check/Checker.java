@@ -11,12 +11,11 @@ import dev.kss.ast.Source;
 import dev.kss.ast.Stmt;
 import dev.kss.ast.ThreadRef;
 import dev.kss.ast.Unit;
-import dev.kss.js.JsCheck;
-import dev.kss.js.JsPolicy;
-import dev.kss.js.JsSpec;
 import dev.kss.machine.config.Arg;
 import dev.kss.machine.config.Settable;
 import dev.kss.machine.config.SettingError;
+import dev.kss.machine.config.Args;
+import dev.kss.machine.metrics.Metric;
 import dev.kss.machine.metrics.MetricCatalog;
 import dev.kss.machine.stack.PolicyConfig;
 import dev.kss.parse.Parser;
@@ -54,7 +53,7 @@ public final class Checker {
 
   public Checker(Modules modules) {
     this.modules = modules;
-    defaultPolicy = addPolicy("default", new PolicyConfig(program.machine.pageSize), null);
+    defaultPolicy = addPolicy("default", new PolicyConfig(), null);
   }
 
   /** Parses nothing: checks an already parsed script and returns the program. */
@@ -88,10 +87,10 @@ public final class Checker {
       }
       case Stmt.JsPolicy j -> {
         PolicyDef base = base(j.base());
-        JsSpec spec = JsCheck.spec(j, source, base.name(), program.machine);
+        HookModule module = modules.hooks(j, source, base.name(), program.machine);
         PolicyConfig config = base.config().copy();
-        if (spec.reclaimEveryNs() > 0) config.shrinkerEveryNs = spec.reclaimEveryNs();
-        addPolicy(j.name(), config, spec);
+        if (module.reclaimEveryNs() > 0) config.shrinkerEveryNs = module.reclaimEveryNs();
+        addPolicy(j.name(), config, module);
       }
       case Stmt.Seed seed -> {
         if (program.seedPos != null) throw new ScriptError(seed.pos(), "the seed is already set at line " + program.seedPos.line());
@@ -117,14 +116,14 @@ public final class Checker {
     if (def == null) {
       String known = program.policies.keySet().stream().collect(Collectors.joining(", "));
       throw new ScriptError(name.pos(), "unknown policy '" + name.name() + "', expected one of " + known
-          + (program.policies.size() == 1 ? " (the stdlib policies need 'use linux', 'use osv' or 'use freebsd')" : ""));
+          + (program.policies.size() == 1 ? " (the stdlib policies need " + Args.either(modules.stdlibNames().stream().map(m -> "'use " + m + "'").toArray(String[]::new)) + ")" : ""));
     }
     return def;
   }
 
   private PolicyDef addPolicy(Ident name, PolicyConfig config) { return addPolicy(name, config, null); }
 
-  private PolicyDef addPolicy(Ident name, PolicyConfig config, JsSpec js) {
+  private PolicyDef addPolicy(Ident name, PolicyConfig config, HookModule js) {
     PolicyDef old = program.policies.get(name.name());
     if (old != null)
       throw new ScriptError(name.pos(), "policy '" + name.name() + "' is already defined"
@@ -134,7 +133,7 @@ public final class Checker {
 
   private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos) { return addPolicy(name, config, pos, null); }
 
-  private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos, JsSpec js) {
+  private PolicyDef addPolicy(String name, PolicyConfig config, Pos pos, HookModule js) {
     PolicyDef def = new PolicyDef(name, program.policyList.size(), config, pos, js);
     program.policies.put(name, def);
     program.policyList.add(def);
@@ -190,7 +189,7 @@ public final class Checker {
         if (!loaded.add("stdlib:" + u.name())) return;
         source = modules.stdlib(u.name());
         if (source == null)
-          throw new ScriptError(u.namePos(), "unknown module '" + u.name() + "', expected linux, osv or freebsd, or a file: use \"file.kss\"");
+          throw new ScriptError(u.namePos(), "unknown module '" + u.name() + "', expected " + Args.either(modules.stdlibNames().toArray(String[]::new)) + ", or a file: use \"file.kss\"");
       }
     } catch (IOException e) {
       throw new ScriptError(u.namePos(), "cannot read '" + u.name() + "': " + e.getMessage());
@@ -414,7 +413,7 @@ public final class Checker {
       String rest = text.substring(parts.get(0).length() + 1);
       info = MetricCatalog.lookup(rest);
       if (info != null) return record(p, new Ref.Metric(info, scoped), metricType(info));
-      if (scoped.js() != null && rest.startsWith("js.")) return jsMetric(p, scoped, rest);
+      if (scoped.hooks() != null && rest.startsWith("js.")) return jsMetric(p, scoped, rest);
       throw new ScriptError(p.pos(), "unknown metric '" + rest + "' of policy '" + scoped.name() + "'" + suggest(rest));
     }
     if (parts.size() == 1 && !isMetricArea(text))
@@ -422,17 +421,18 @@ public final class Checker {
     throw new ScriptError(p.pos(), "unknown metric '" + text + "'" + suggest(text));
   }
 
-  /** {@code NAME.js.COUNTER}: a counter the module declares, or one every JS policy has (JsPolicy.metric). */
+  /** {@code NAME.js.COUNTER}: a counter the module declares, or one every hook module has. */
   private Type jsMetric(Expr.Path p, PolicyDef scoped, String rest) {
     String name = rest.substring(3);
-    boolean text = name.equals("exit");
-    if (!scoped.js().counters().contains(name) && !JsPolicy.BUILTIN_METRICS.contains(name)) {
-      List<String> known = new ArrayList<>(scoped.js().counters());
-      known.addAll(JsPolicy.BUILTIN_METRICS);
+    HookModule module = scoped.hooks();
+    boolean text = module.textMetric(name);
+    if (!module.counters().contains(name) && !module.builtinMetrics().contains(name)) {
+      List<String> known = new ArrayList<>(module.counters());
+      known.addAll(module.builtinMetrics());
       throw new ScriptError(p.pos(), "unknown metric '" + rest + "' of JS policy '" + scoped.name() + "', expected js. and one of "
           + String.join(", ", known) + " (a counter must be declared in the module's counters)");
     }
-    MetricCatalog.Info info = new MetricCatalog.Info(rest, text ? MetricCatalog.Unit.TEXT : MetricCatalog.Unit.COUNT, "js", "JS policy metric");
+    MetricCatalog.Info info = new MetricCatalog.Info(rest, text ? Metric.Unit.TEXT : Metric.Unit.COUNT, "js", "JS policy metric");
     return record(p, new Ref.Metric(info, scoped), text ? Type.TEXT : Type.NUMBER);
   }
 

@@ -1,5 +1,6 @@
 package dev.kss.cli;
 
+import dev.kss.js.Js;
 import dev.kss.run.Options;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ public final class Main implements Callable<Integer> {
   }
 
   @Override public Integer call() {
-    if (file == null) return dev.kss.repl.Repl.start(null);
+    if (file == null) return dev.kss.repl.Repl.start(null, Js.enable(Options.defaults()));
     return options.run(file, out, err);
   }
 
@@ -68,7 +69,7 @@ public final class Main implements Callable<Integer> {
   static final class Repl implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to step through") String file;
 
-    @Override public Integer call() { return dev.kss.repl.Repl.start(file); }
+    @Override public Integer call() { return dev.kss.repl.Repl.start(file, Js.enable(Options.defaults())); }
   }
 
   static final class RunOptions {
@@ -82,7 +83,7 @@ public final class Main implements Callable<Integer> {
     boolean debug;
 
     int run(String file, PrintStream out, PrintStream err) {
-      Options o = Options.defaults().withSeed(seed).withCheck(check);
+      Options o = Js.enable(Options.defaults()).withSeed(seed).withCheck(check);
       return new Runner(out, err, debug).run(file, o, json);
     }
   }

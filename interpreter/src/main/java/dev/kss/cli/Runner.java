@@ -54,7 +54,9 @@ public final class Runner {
     List<String> printed = new ArrayList<>();
     try {
       Script script = Parser.parse(source);
-      Program program = Checker.check(script);
+      Checker checker = new Checker(options.modules());
+      checker.add(script);
+      Program program = checker.program();
       Session session = new Session(program, options.withPrinter(printed::add));
       session.runToEnd();
       String report = Report.text(session, source.name());

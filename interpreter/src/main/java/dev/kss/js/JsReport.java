@@ -3,31 +3,29 @@ package dev.kss.js;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kss.check.Values;
-import dev.kss.machine.stack.Policy;
+import dev.kss.run.Format;
 
 /** A JS policy's part of the report: its counters, what it holds, whether it was ejected and why, and its log. */
-public final class JsReport {
+final class JsReport {
   private JsReport() {}
 
-  public static void text(StringBuilder out, Policy p) {
-    JsPolicy j = JsPolicy.of(p);
-    if (j == null) return;
+  static void text(StringBuilder out, JsPolicy j) {
     out.append("js (").append(j.spec.file()).append(", base ").append(j.spec.base()).append(")\n");
     for (String c : j.spec.counters()) line(out, c, Values.number((Double) j.metric(c)));
     for (String b : JsPolicy.BUILTIN_METRICS) {
       Object v = j.metric(b);
       line(out, b, v instanceof Double d ? Values.number(d) : String.valueOf(v));
     }
-    Ejection e = j.ejection();
+    Ejection e = j.ejectionInfo();
     if (e != null) {
-      out.append("  EJECTED at ").append(dev.kss.run.Format.nanos(e.timeNs())).append(": ").append(e.summary()).append('\n');
+      out.append("  EJECTED at ").append(Format.nanos(e.timeNs())).append(": ").append(e.summary()).append('\n');
       out.append("  its threads continue under ").append(j.spec.base()).append("; state at the ejection:\n");
       for (String d : e.dump()) out.append("    ").append(d).append('\n');
     }
-    if (!j.log().isEmpty()) {
+    if (!j.requests.log.isEmpty()) {
       out.append("  log\n");
-      for (String l : j.log()) out.append("    ").append(l).append('\n');
-      if (j.logDropped() > 0) out.append("    ... ").append(j.logDropped()).append(" more lines not kept\n");
+      for (String l : j.requests.log) out.append("    ").append(l).append('\n');
+      if (j.requests.logDropped > 0) out.append("    ... ").append(j.requests.logDropped).append(" more lines not kept\n");
     }
   }
 
@@ -35,9 +33,7 @@ public final class JsReport {
     out.append("  ").append(label).append(" ".repeat(Math.max(1, 24 - label.length()))).append(value).append('\n');
   }
 
-  public static void json(ObjectNode o, Policy p) {
-    JsPolicy j = JsPolicy.of(p);
-    if (j == null) return;
+  static void json(ObjectNode o, JsPolicy j) {
     ObjectNode js = o.putObject("js");
     js.put("file", j.spec.file());
     js.put("base", j.spec.base());
@@ -46,7 +42,7 @@ public final class JsReport {
       Object v = j.metric(b);
       if (v instanceof Double d) js.put(b, d); else js.put(b, String.valueOf(v));
     }
-    Ejection e = j.ejection();
+    Ejection e = j.ejectionInfo();
     if (e != null) {
       ObjectNode x = js.putObject("ejection");
       x.put("kind", e.kind());
@@ -59,6 +55,6 @@ public final class JsReport {
       e.dump().forEach(d::add);
     }
     ArrayNode log = js.putArray("log");
-    j.log().forEach(log::add);
+    j.requests.log.forEach(log::add);
   }
 }

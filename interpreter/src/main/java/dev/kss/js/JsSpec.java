@@ -1,5 +1,6 @@
 package dev.kss.js;
 
+import dev.kss.check.HookModule;
 import java.util.List;
 
 /**
@@ -7,9 +8,13 @@ import java.util.List;
  * the name errors show for it, the options as JSON, and what the check found in the module (its
  * hooks and declared counters). {@code where} is the declaration, for messages.
  */
-public record JsSpec(String policy, String file, String text, String optionsJson, List<String> hooks,
-    List<String> counters, long reclaimEveryNs, long budget, String base, String where) implements java.io.Serializable {
+record JsSpec(String policy, String file, String text, String optionsJson, List<String> hooks,
+    List<String> counters, long reclaimEveryNs, long budget, String base, String where) implements HookModule {
 
   /** Statements one hook call may run before it is stopped (ResourceLimits.statementLimit). */
-  public static final long DEFAULT_BUDGET = 1_000_000;
+  static final long DEFAULT_BUDGET = 1_000_000;
+
+  @Override public List<String> builtinMetrics() { return JsPolicy.BUILTIN_METRICS; }
+
+  @Override public boolean textMetric(String name) { return name.equals("exit"); }
 }

@@ -1,7 +1,7 @@
 package dev.kss.js;
 
-import dev.kss.machine.Kernel;
-import dev.kss.machine.stack.KernelStack;
+import dev.kss.machine.mem.KernelStack;
+import dev.kss.machine.stack.Kernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.kss.js;
 
-import dev.kss.machine.Kernel;
+import dev.kss.machine.mem.KernelStack;
 import dev.kss.machine.mem.PageTable;
-import dev.kss.machine.stack.KernelStack;
+import dev.kss.machine.stack.Kernel;
 import org.graalvm.polyglot.HostAccess.Export;
 
 /**

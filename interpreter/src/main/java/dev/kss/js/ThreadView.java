@@ -1,7 +1,8 @@
 package dev.kss.js;
 
+import dev.kss.machine.mem.KernelStack;
 import dev.kss.machine.sched.Task;
-import dev.kss.machine.stack.KernelStack;
+import dev.kss.machine.sched.ThreadKind;
 import org.graalvm.polyglot.HostAccess.Export;
 
 /**
@@ -26,7 +27,7 @@ public final class ThreadView {
     this.id = t.id;
     this.cpu = t.cpu;
     this.node = node;
-    this.kernel = t.kind == dev.kss.machine.sched.ThreadKind.KERNEL;
+    this.kernel = t.kind == ThreadKind.KERNEL;
     this.inKernel = t.inKernel;
     this.sleeping = t.state == Task.State.SLEEPING;
     this.atomic = t.atomic();

@@ -1,6 +1,7 @@
 package dev.kss.parse;
 
 import dev.kss.ast.Event;
+import dev.kss.ast.EventKind;
 import dev.kss.ast.Expr;
 import dev.kss.ast.Ident;
 import dev.kss.ast.Pos;
@@ -135,13 +136,13 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   @Override public Stmt visitFork(ForkContext c) {
     ThreadRef parent = null;
     Expr cpu = null;
-    Event.Kind kind = null;
+    Event.ThreadKind kind = null;
     Ident policy = null;
     for (ForkOptionContext o : c.forkOption()) {
       boolean twice = switch (o) {
         case ForkFromContext f -> { boolean t = parent != null; parent = thread(f.thread()); yield t; }
         case ForkCpuContext f -> { boolean t = cpu != null; cpu = expr(f.expr()); yield t; }
-        case ForkKindContext f -> { boolean t = kind != null; kind = f.kind.getText().equals("user") ? Event.Kind.USER : Event.Kind.KERNEL; yield t; }
+        case ForkKindContext f -> { boolean t = kind != null; kind = f.kind.getText().equals("user") ? Event.ThreadKind.USER : Event.ThreadKind.KERNEL; yield t; }
         case ForkPolicyContext f -> { boolean t = policy != null; policy = ident(f.policyName()); yield t; }
         default -> false;
       };
@@ -151,7 +152,7 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   }
 
   @Override public Stmt visitThreadEvent(ThreadEventContext c) {
-    return new Event.Simple(pos(c), Event.Op.of(c.op.getText()), thread(c.thread()));
+    return new Event.Simple(pos(c), EventKind.of(c.op.getText()), thread(c.thread()));
   }
 
   @Override public Stmt visitDepth(DepthContext c) {

@@ -1,6 +1,7 @@
 package dev.kss.repl;
 
 import dev.kss.ast.Event;
+import dev.kss.ast.EventKind;
 import dev.kss.ast.Expr;
 import dev.kss.ast.Pos;
 import dev.kss.ast.Script;
@@ -8,7 +9,6 @@ import dev.kss.ast.ScriptError;
 import dev.kss.ast.Source;
 import dev.kss.ast.Stmt;
 import dev.kss.check.Checker;
-import dev.kss.check.Modules;
 import dev.kss.check.Type;
 import dev.kss.parse.Parser;
 import dev.kss.run.Options;
@@ -28,9 +28,7 @@ import java.util.List;
  */
 public final class Debugger {
   /** What {@code :break} can stop on besides lines and conditions: every event keyword. */
-  static final List<String> EVENT_KINDS = List.of("fork", "exit", "enter", "leave", "sleep", "run", "preempt_disable",
-      "preempt_enable", "irq_disable", "irq_enable", "depth", "syscall", "atomic", "noirq", "ensure", "wake", "migrate",
-      "publish", "touch", "advance", "rcu_sync");
+  static final List<String> EVENT_KINDS = EventKind.keywords();
 
   private final PrintWriter out;
   private final Commands commands = new Commands();
@@ -70,9 +68,13 @@ public final class Debugger {
     }
   }
 
-  public Debugger(PrintWriter out) {
+  /** A REPL with the stdlib modules only. */
+  public Debugger(PrintWriter out) { this(out, Options.defaults()); }
+
+  /** {@code base}: where modules and hook modules come from (the CLI gives the JS bridge). */
+  public Debugger(PrintWriter out, Options base) {
     this.out = out;
-    this.options = Options.defaults().withPrinter(line -> { if (!quiet) out.println(line); });
+    this.options = base.withPrinter(line -> { if (!quiet) out.println(line); });
     fresh(null);
   }
 
@@ -112,7 +114,7 @@ public final class Debugger {
 
   /** A new checker and session, over {@code source} (loaded, not run) or nothing; unchanged if the source is wrong. */
   private void fresh(Source source) {
-    Checker c = new Checker(Modules.CLASSPATH);
+    Checker c = new Checker(options.modules());
     if (source != null) c.add(Parser.parse(source));
     checker = c;
     script = source;
@@ -284,22 +286,7 @@ public final class Debugger {
     return (pos.source() == script ? "line " : pos.source().name() + ":") + pos.line();
   }
 
-  static String keyword(Event e) {
-    return switch (e) {
-      case Event.Fork f -> "fork";
-      case Event.Simple s -> s.op().keyword;
-      case Event.Depth d -> "depth";
-      case Event.Syscall s -> "syscall";
-      case Event.Guarded g -> g.irq() ? "noirq" : "atomic";
-      case Event.Ensure en -> "ensure";
-      case Event.Wake w -> "wake";
-      case Event.Migrate m -> "migrate";
-      case Event.Publish p -> "publish";
-      case Event.Touch t -> "touch";
-      case Event.Advance a -> "advance";
-      case Event.RcuSync r -> "rcu_sync";
-    };
-  }
+  static String keyword(Event e) { return e.kind().keyword; }
 
   /** Refreshes what watches and when-breakpoints compare against (after a jump in time). */
   private void rebase() {

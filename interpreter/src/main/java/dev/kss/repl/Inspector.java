@@ -1,14 +1,16 @@
 package dev.kss.repl;
 
-import dev.kss.machine.Kernel;
 import dev.kss.machine.Machine;
+import dev.kss.machine.mem.KernelStack;
+import dev.kss.machine.mem.Page;
 import dev.kss.machine.mem.PageTable;
 import dev.kss.machine.metrics.MetricCatalog;
 import dev.kss.machine.rcu.RcuState;
 import dev.kss.machine.sched.Cpu;
 import dev.kss.machine.sched.Task;
-import dev.kss.machine.stack.KernelStack;
+import dev.kss.machine.stack.Kernel;
 import dev.kss.machine.stack.Policy;
+import dev.kss.machine.tlb.Tlb;
 import dev.kss.run.Format;
 import dev.kss.run.Session;
 import java.util.ArrayList;
@@ -48,10 +50,12 @@ final class Inspector {
 
   private String cpus(Machine m) {
     StringBuilder b = new StringBuilder("cpu  running          runnable  tlb entries  rcu\n");
-    Cpu[] cpus = m.kernel().cpus;
-    for (Cpu c : cpus) {
-      b.append(String.format("%-4d %-16s %-9d %-12s %s%n", c.id, c.idle() ? "(idle)" : c.current.name + (c.current.inKernel ? " (kernel)" : " (user)"),
-          c.runnable, c.hasTlb() ? c.tlb().entries() : 0, c.quiescent() ? "quiescent" : "-"));
+    Kernel k = m.kernel();
+    for (int i = 0; i < k.cpus(); i++) {
+      Cpu c = k.cpu(i);
+      Tlb tlb = k.mmu.tlbOf(i);
+      b.append(String.format("%-4d %-16s %-9d %-12s %s%n", c.id, c.idle() ? "(idle)" : c.current().name + (c.current().inKernel ? " (kernel)" : " (user)"),
+          c.runnable(), tlb != null ? tlb.entries() : 0, c.quiescent() ? "quiescent" : "-"));
     }
     return b.toString();
   }
@@ -62,7 +66,7 @@ final class Inspector {
     for (Task t : m.liveTasks()) {
       KernelStack st = t.stack;
       b.append(String.format("%-12s %-10s %-4d %-7s %-7d %-4d %-20s %-10s %d/%d pages%n", t.name, state(m, t), t.cpu,
-          t.inKernel ? "kernel" : "user", t.preemptCount, t.irqCount, t.policy.name,
+          t.inKernel ? "kernel" : "user", t.preemptCount, t.irqCount, m.kernel().policyOf(t).name,
           st == null ? "-" : Format.bytes(st.depth), st == null ? 0 : st.mappedCount(), st == null ? 0 : st.pages));
     }
     return b.toString();
@@ -70,7 +74,7 @@ final class Inspector {
 
   private static String state(Machine m, Task t) {
     if (t.state != Task.State.RUNNABLE) return t.state.name().toLowerCase();
-    return m.cpu(t.cpu).current == t ? "running" : "runnable";
+    return m.cpu(t.cpu).current() == t ? "running" : "runnable";
   }
 
   private static Task task(Machine m, String name) {
@@ -85,11 +89,11 @@ final class Inspector {
   private static int cpu(Machine m, String arg) {
     try {
       int c = Integer.parseInt(arg);
-      if (c >= 0 && c < m.kernel().cpus.length) return c;
+      if (c >= 0 && c < m.kernel().cpus()) return c;
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException("expected a CPU from 0 to " + (m.kernel().cpus.length - 1) + (arg.isEmpty() ? "" : ", not '" + arg + "'"));
+    throw new IllegalArgumentException("expected a CPU from 0 to " + (m.kernel().cpus() - 1) + (arg.isEmpty() ? "" : ", not '" + arg + "'"));
   }
 
   // ---- stacks
@@ -106,7 +110,8 @@ final class Inspector {
     Map<Long, String> tlbs = tlbHolders(m);
     long sp = st.top - st.depth;
     List<String> lines = new ArrayList<>();
-    for (int i = st.policy.config.guardAbove; i > 0; i--) lines.add(row("guard", st.top + (i - 1) * 4096L, "guard", "", ""));
+    dev.kss.machine.stack.PolicyConfig config = m.kernel().policy(st.policy).config;
+    for (int i = config.guardAbove; i > 0; i--) lines.add(row("guard", st.top + Page.bytes(i - 1), "guard", "", ""));
     int used = KernelStack.pagesFor(st.depth);
     for (int p = 0; p < st.pages; p++) {
       long va = st.pageVa(p);
@@ -119,15 +124,15 @@ final class Inspector {
         state = st.isMapped(p) ? "mapped" : "unmapped";
         frame = PageTable.present(pte) ? "pfn " + PageTable.pfn(pte) + " gen " + PageTable.gen(pte) : "-";
       }
-      String note = (p < used ? "in use" : "") + (sp >= va && sp < va + 4096 && st.depth > 0 ? " <- sp" : "");
-      String held = tlbs.getOrDefault(va >>> 12, "");
+      String note = (p < used ? "in use" : "") + (sp >= va && sp < va + Page.SIZE && st.depth > 0 ? " <- sp" : "");
+      String held = tlbs.getOrDefault(Page.number(va), "");
       lines.add(row(String.valueOf(p), va, state, frame, (held + " " + note).strip()));
     }
-    for (int g = 0; g < st.policy.config.guardPages; g++) lines.add(row("guard", st.pageVa(st.pages + g), "guard", "", ""));
+    for (int g = 0; g < config.guardPages; g++) lines.add(row("guard", st.pageVa(st.pages + g), "guard", "", ""));
     List<String> before = lastStacks.put(t.name, lines);
     StringBuilder b = new StringBuilder();
     b.append(String.format("%s (%s, %s, cpu %d, policy %s): depth %s, deepest %s, sp 0x%x, %d of %d pages mapped%n",
-        t.name, state(m, t), t.inKernel ? "in kernel" : "in user mode", t.cpu, t.policy.name, Format.bytes(st.depth),
+        t.name, state(m, t), t.inKernel ? "in kernel" : "in user mode", t.cpu, m.kernel().policyOf(t).name, Format.bytes(st.depth),
         Format.bytes(st.deepest), sp, st.mappedCount(), st.pages));
     b.append("   page   address             state     frame            tlb / use\n");
     for (int i = 0; i < lines.size(); i++) {
@@ -150,13 +155,15 @@ final class Inspector {
   private static Map<Long, String> tlbHolders(Machine m) {
     Map<Long, StringBuilder> held = new TreeMap<>();
     PageTable pt = m.kernel().pageTable;
-    for (Cpu c : m.kernel().cpus) {
-      if (!c.hasTlb()) continue;
-      c.tlb().forEach((vpn, pages, pfn, gen) -> {
+    for (int c = 0; c < m.kernel().cpus(); c++) {
+      Tlb tlb = m.kernel().mmu.tlbOf(c);
+      if (tlb == null) continue;
+      int cpu = c;
+      tlb.forEach((vpn, pages, pfn, gen) -> {
         for (int i = 0; i < pages; i++) {
-          long pte = pt.pte((vpn + i) << 12);
+          long pte = pt.pte(Page.address(vpn + i));
           boolean stale = !PageTable.present(pte) || PageTable.pfn(pte) != pfn + i || i == 0 && PageTable.gen(pte) != gen;
-          held.computeIfAbsent(vpn + i, x -> new StringBuilder("tlb:")).append(" cpu").append(c.id).append(stale ? "(STALE)" : "");
+          held.computeIfAbsent(vpn + i, x -> new StringBuilder("tlb:")).append(" cpu").append(cpu).append(stale ? "(STALE)" : "");
         }
       });
     }
@@ -166,16 +173,16 @@ final class Inspector {
   }
 
   private String tlb(Machine m, int cpu) {
-    Cpu c = m.cpu(cpu);
-    if (!c.hasTlb() || c.tlb().entries() == 0) return "cpu " + cpu + ": the TLB holds no kernel stack translations\n";
+    Tlb tlb = m.kernel().mmu.tlbOf(cpu);
+    if (tlb == null || tlb.entries() == 0) return "cpu " + cpu + ": the TLB holds no kernel stack translations\n";
     PageTable pt = m.kernel().pageTable;
     Map<Long, String> owners = pageOwners(m);
-    StringBuilder b = new StringBuilder("cpu " + cpu + ": " + c.tlb().entries() + " STLB entries\n   address             pages  pfn     gen  now                 page of\n");
-    c.tlb().forEach((vpn, pages, pfn, gen) -> {
-      long pte = pt.pte(vpn << 12);
+    StringBuilder b = new StringBuilder("cpu " + cpu + ": " + tlb.entries() + " STLB entries\n   address             pages  pfn     gen  now                 page of\n");
+    tlb.forEach((vpn, pages, pfn, gen) -> {
+      long pte = pt.pte(Page.address(vpn));
       boolean stale = !PageTable.present(pte) || PageTable.pfn(pte) != pfn || PageTable.gen(pte) != gen;
       String now = PageTable.present(pte) ? "pfn " + PageTable.pfn(pte) + " gen " + PageTable.gen(pte) : "unmapped";
-      b.append(String.format("%s 0x%016x  %-6d %-7d %-4d %-19s %s%n", stale ? " *" : "  ", vpn << 12, pages, pfn, gen, now,
+      b.append(String.format("%s 0x%016x  %-6d %-7d %-4d %-19s %s%n", stale ? " *" : "  ", Page.address(vpn), pages, pfn, gen, now,
           owners.getOrDefault(vpn, "")).stripTrailing()).append('\n');
     });
     b.append(" * stale: the entry no longer matches the page table\n");
@@ -185,7 +192,7 @@ final class Inspector {
   /** vpn -> "a page 2" for the pages of live threads' stacks. */
   private static Map<Long, String> pageOwners(Machine m) {
     Map<Long, String> out = new HashMap<>();
-    for (Task t : m.liveTasks()) for (int p = 0; p < t.stack.pages; p++) out.put(t.stack.pageVa(p) >>> 12, t.name + " page " + p);
+    for (Task t : m.liveTasks()) for (int p = 0; p < t.stack.pages; p++) out.put(Page.number(t.stack.pageVa(p)), t.name + " page " + p);
     return out;
   }
 
@@ -197,7 +204,7 @@ final class Inspector {
       StringBuilder line = new StringBuilder();
       p.forEachCached((cpu, st) -> line.append(cpu < 0 ? " global:" : " cpu" + cpu + ":").append(String.format("0x%x", st.top)));
       StringBuilder supply = new StringBuilder();
-      for (int c = 0; c < m.kernel().cpus.length; c++) if (p.supplyCount(c) > 0) supply.append(" cpu").append(c).append(": ").append(p.supplyCount(c));
+      for (int c = 0; c < m.kernel().cpus(); c++) if (p.supplyCount(c) > 0) supply.append(" cpu").append(c).append(": ").append(p.supplyCount(c));
       if (line.isEmpty() && supply.isEmpty() && p.cachedStacks() == 0) continue;
       b.append(String.format("%-20s cached stacks %d:%s%n", p.name, p.cachedStacks(), line.isEmpty() ? " none" : line));
       if (!supply.isEmpty()) b.append(String.format("%-20s page supply (pages):%s%n", "", supply));
@@ -206,7 +213,7 @@ final class Inspector {
   }
 
   private String rcu(Machine m) {
-    RcuState r = m.kernel().rcu;
+    RcuState<?> r = m.kernel().rcu;
     return "grace periods completed: " + r.completed() + "\n"
         + "grace period in progress: " + (r.active() ? "yes, ends at " + Format.nanos(r.earliestEnd()) + " at the earliest" : "no") + "\n"
         + "callbacks waiting: " + r.waiting() + "\n"

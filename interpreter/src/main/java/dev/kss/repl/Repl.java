@@ -39,9 +39,12 @@ public final class Repl {
   private final Debugger debugger;
   private final LineReader reader;
 
-  public Repl(Terminal terminal, Path history) {
+  public Repl(Terminal terminal, Path history) { this(terminal, history, dev.kss.run.Options.defaults()); }
+
+  /** {@code options}: where modules and hook modules come from (the CLI gives the JS bridge). */
+  public Repl(Terminal terminal, Path history, dev.kss.run.Options options) {
     this.terminal = terminal;
-    this.debugger = new Debugger(terminal.writer());
+    this.debugger = new Debugger(terminal.writer(), options);
     LineReaderBuilder b = LineReaderBuilder.builder().terminal(terminal).appName("kss")
         .parser(new InputParser()).completer(new InputCompleter(debugger)).highlighter(new InputHighlighter())
         .variable(LineReader.SECONDARY_PROMPT_PATTERN, MORE)
@@ -54,9 +57,9 @@ public final class Repl {
   }
 
   /** Starts the REPL on the process's terminal, with {@code file} loaded (or none); returns the exit code. */
-  public static int start(String file) {
+  public static int start(String file, dev.kss.run.Options options) {
     try (Terminal t = TerminalBuilder.builder().name("kss").system(true).dumb(true).build()) {
-      Repl repl = new Repl(t, historyFile());
+      Repl repl = new Repl(t, historyFile(), options);
       t.writer().println("kss REPL: type .kss statements, or :help. :load FILE loads a script to step through.");
       if (file != null) repl.debugger.handle(":load " + file);
       repl.loop();

@@ -7,14 +7,14 @@ import dev.kss.check.Program;
 import dev.kss.check.Ref;
 import dev.kss.check.Type;
 import dev.kss.check.Values;
-import dev.kss.machine.metrics.MetricCatalog;
+import dev.kss.machine.metrics.Metric;
 import java.util.Arrays;
 
 /**
  * Evaluates checked expressions. Types are known statically, so numbers (counts, bytes, ns) stay
  * primitive doubles and no value is boxed on the way to an event.
  */
-final class Evaluator implements java.io.Serializable {
+final class Evaluator {
   private final Session session;
   private final Program program;
   /** Variable slots: numbers and conditions (1/0) in {@code nums}, strings in {@code texts}. */
@@ -24,6 +24,14 @@ final class Evaluator implements java.io.Serializable {
   Evaluator(Session session, Program program) {
     this.session = session;
     this.program = program;
+  }
+
+  /** The evaluator of {@code session}, a copy of the one this evaluator serves, with the same values. */
+  Evaluator copy(Session session) {
+    Evaluator e = new Evaluator(session, program);
+    e.nums = nums.clone();
+    e.texts = texts.clone();
+    return e;
   }
 
   /** Grows the slots when the checker has declared more variables (REPL). */
@@ -156,7 +164,7 @@ final class Evaluator implements java.io.Serializable {
   /** A percentage literal or a ratio metric: shown as a percentage in the report. */
   private boolean percent(Expr e) {
     return e instanceof Expr.Num n && n.unit() == Unit.PERCENT
-        || e instanceof Expr.Path p && program.ref(p) instanceof Ref.Metric m && m.info().unit() == MetricCatalog.Unit.RATIO;
+        || e instanceof Expr.Path p && program.ref(p) instanceof Ref.Metric m && m.info().unit() == Metric.Unit.RATIO;
   }
 
   /** Evaluates a condition for the report: appends the values that decided it. */

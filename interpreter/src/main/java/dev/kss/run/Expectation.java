@@ -6,13 +6,21 @@ import dev.kss.ast.Stmt;
  * One {@code expect} line and how it went: how often it ran, how often it failed, and the values
  * of its comparison (from its first failure, or else from its last run).
  */
-public final class Expectation implements java.io.Serializable {
+public final class Expectation {
   private final Stmt.Expect stmt;
   private int runs;
   private int failures;
   private String values;
 
   Expectation(Stmt.Expect stmt) { this.stmt = stmt; }
+
+  Expectation copy() {
+    Expectation e = new Expectation(stmt);
+    e.runs = runs;
+    e.failures = failures;
+    e.values = values;
+    return e;
+  }
 
   void record(boolean held, String values) {
     runs++;

@@ -1,14 +1,26 @@
 package dev.kss.run;
 
+import dev.kss.machine.base.Copier;
 import dev.kss.machine.sched.Task;
 import java.util.Arrays;
 
 /** The forked threads: one growable array per family slot (a plain thread is index 0 of its own). */
-final class Families implements java.io.Serializable {
+final class Families {
   /** Indices stay below this, so that one typo cannot allocate gigabytes. */
   static final int MAX_INDEX = (1 << 24) - 1;
 
   private Task[][] tasks = new Task[8][];
+
+  /** Becomes a copy of {@code o}, each thread the copy's. */
+  void copyFrom(Families o, Copier c) {
+    tasks = new Task[o.tasks.length][];
+    for (int f = 0; f < tasks.length; f++) {
+      Task[] from = o.tasks[f];
+      if (from == null) continue;
+      Task[] to = tasks[f] = new Task[from.length];
+      for (int i = 0; i < from.length; i++) to[i] = Task.copy(from[i], c);
+    }
+  }
 
   Task get(int family, int index) {
     if (family >= tasks.length) return null;

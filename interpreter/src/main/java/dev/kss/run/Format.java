@@ -2,7 +2,7 @@ package dev.kss.run;
 
 import dev.kss.check.Type;
 import dev.kss.check.Values;
-import dev.kss.machine.metrics.MetricCatalog;
+import dev.kss.machine.metrics.Metric;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -53,7 +53,7 @@ public final class Format {
   }
 
   /** A metric value as its catalog unit says. */
-  public static String metric(Object v, MetricCatalog.Unit unit) {
+  public static String metric(Object v, Metric.Unit unit) {
     if (v instanceof String s) return '"' + s + '"';
     double d = v == null ? 0 : ((Number) v).doubleValue();
     return switch (unit) {

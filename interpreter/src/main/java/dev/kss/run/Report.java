@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kss.check.PolicyDef;
-import dev.kss.js.JsReport;
 import dev.kss.machine.Machine;
 import dev.kss.machine.metrics.MetricCatalog;
 import dev.kss.machine.stack.Policy;
@@ -31,7 +30,8 @@ public final class Report {
     section(out, "machine", m, null);
     for (PolicyDef def : s.usedPolicies()) {
       section(out, "policy " + def.name(), m, s.policy(def));
-      JsReport.text(out, s.policy(def));
+      AttachedHooks h = Session.hooks(s.policy(def));
+      if (h != null) h.report(out);
     }
     List<Expectation> expectations = s.expectations();
     if (!expectations.isEmpty()) {
@@ -98,7 +98,8 @@ public final class Report {
     ObjectNode policies = metrics.putObject("policies");
     for (PolicyDef def : s.usedPolicies()) {
       ObjectNode o = metrics(m, s.policy(def));
-      JsReport.json(o, s.policy(def));
+      AttachedHooks h = Session.hooks(s.policy(def));
+      if (h != null) h.report(o);
       policies.set(def.name(), o);
     }
     ArrayNode expectations = root.putArray("expectations");

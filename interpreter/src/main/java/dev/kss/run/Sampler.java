@@ -3,7 +3,7 @@ package dev.kss.run;
 import java.util.random.RandomGenerator;
 
 /** A dist as it runs: picks a stack depth in bytes with the script's seeded generator. */
-final class Sampler implements java.io.Serializable {
+final class Sampler {
   private final double[] sizes;
   /** Cumulative weights of a histogram; null for uniform (sizes = low, high). */
   private final double[] cumulative;

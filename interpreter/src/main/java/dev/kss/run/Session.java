@@ -10,9 +10,10 @@ import dev.kss.check.PolicyDef;
 import dev.kss.check.Program;
 import dev.kss.check.Ref;
 import dev.kss.check.Values;
-import dev.kss.js.JsPolicy;
 import dev.kss.machine.Machine;
-import dev.kss.machine.SimError;
+import dev.kss.machine.base.Copier;
+import dev.kss.machine.base.SimError;
+import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
@@ -31,8 +32,11 @@ import java.util.random.RandomGenerator;
  * <p>Errors while running (a {@link SimError} from the machine, a thread that was never forked, a
  * CPU out of range) are {@link ScriptError}s located at the event's thread argument or at the
  * offending expression.
+ *
+ * <p>A session can be copied ({@link #copy}): the machine and everything that refers to its threads
+ * and policies, while the checked program and its AST are shared (the checker only adds to them).
  */
-public final class Session implements java.io.Serializable {
+public final class Session {
   private final Program program;
   private final Options options;
   private final Evaluator eval;
@@ -44,7 +48,7 @@ public final class Session implements java.io.Serializable {
   private String at;
   private Policy[] policies = new Policy[8];
   /** Policies in the order the machine got them: the report's order. */
-  private final List<PolicyDef> used = new ArrayList<>();
+  private final List<PolicyDef> used;
   private Sampler[] dists = new Sampler[8];
   private Frame[] frames = new Frame[16];
   private int top;
@@ -56,8 +60,39 @@ public final class Session implements java.io.Serializable {
     this.options = options;
     this.eval = new Evaluator(this, program);
     this.rng = new SplitMix(options.seed() != null ? options.seed() : program.seed());
+    this.used = new ArrayList<>();
     for (int i = 0; i < frames.length; i++) frames[i] = new Frame();
     frames[0].set(Frame.TOP, program.statements(), null, null);
+  }
+
+  private Session(Session o, Copier c) {
+    program = o.program;
+    options = o.options;
+    machine = o.machine == null ? null : o.machine.copy(c);
+    eval = o.eval.copy(this);
+    rng = o.rng.copy();
+    threads.copyFrom(o.threads, c);
+    for (Map.Entry<Stmt.Expect, Expectation> e : o.expectations.entrySet()) expectations.put(e.getKey(), e.getValue().copy());
+    at = o.at;
+    policies = new Policy[o.policies.length];
+    for (int i = 0; i < policies.length; i++) if (o.policies[i] != null) policies[i] = machine.policies().get(o.policies[i].id);
+    used = new ArrayList<>(o.used);
+    dists = o.dists.clone();
+    frames = new Frame[o.frames.length];
+    for (int i = 0; i < frames.length; i++) frames[i] = o.frames[i].copy(c);
+    top = o.top;
+    steps = o.steps;
+    events = o.events;
+  }
+
+  /**
+   * An independent session in this one's state, sharing the program. Throws IllegalStateException
+   * when a hook module still runs (its state outside the machine cannot be copied: replay instead).
+   */
+  public Session copy() {
+    String js = liveJsPolicy();
+    if (js != null) throw new IllegalStateException("JS policy " + js + ": its JavaScript state");
+    return new Session(this, new Copier());
   }
 
   // ---- the cursor
@@ -131,12 +166,12 @@ public final class Session implements java.io.Serializable {
    */
   public String liveJsPolicy() {
     if (machine == null) return null;
-    for (dev.kss.machine.stack.Policy p : machine.policies()) {
-      JsPolicy j = JsPolicy.of(p);
-      if (j != null && j.ejection() == null) return p.name;
-    }
+    for (Policy p : machine.policies()) if (hooks(p) != null && hooks(p).running()) return p.name;
     return null;
   }
+
+  /** The hook module attached to {@code p} (a JS policy), or null. */
+  public static AttachedHooks hooks(Policy p) { return p.hooks() instanceof AttachedHooks a ? a : null; }
 
   /** The machine, built on first use from the script's machine block. */
   public Machine machine() {
@@ -161,7 +196,7 @@ public final class Session implements java.io.Serializable {
     Policy p = policies[def.slot()];
     if (p == null) {
       p = def.builtin() ? machine().builtinDefault() : machine().definePolicy(def.name(), def.config().copy());
-      if (def.js() != null) JsPolicy.attach(def.js(), machine(), p, seed(), () -> at);
+      if (def.hooks() != null) options.hooks().attach(def, machine(), p, seed(), () -> at);
       policies[def.slot()] = p;
       used.add(def);
     }
@@ -169,7 +204,7 @@ public final class Session implements java.io.Serializable {
   }
 
   Object metric(Ref.Metric m) {
-    if (m.info().area().equals("js")) return JsPolicy.of(policy(m.scope())).metric(m.info().name().substring(3));
+    if (m.info().area().equals("js")) return hooks(policy(m.scope())).metric(m.info().name().substring(3));
     return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
   }
 
@@ -214,9 +249,9 @@ public final class Session implements java.io.Serializable {
     Task t = f.task;
     try {
       switch (f.kind) {
-        case Frame.SYSCALL -> { machine.depth(t, 0); machine.leave(t); }
-        case Frame.ATOMIC -> machine.preemptEnable(t);
-        case Frame.NOIRQ -> machine.irqEnable(t);
+        case Frame.SYSCALL -> { machine.apply(new Op.Depth(t, 0)); machine.apply(new Op.Leave(t)); }
+        case Frame.ATOMIC -> machine.apply(new Op.PreemptEnable(t));
+        case Frame.NOIRQ -> machine.apply(new Op.IrqEnable(t));
         default -> throw new IllegalStateException("frame " + f.kind);
       }
       afterEvent();
@@ -318,51 +353,53 @@ public final class Session implements java.io.Serializable {
     InvariantBroken(IllegalStateException cause) { super(cause); }
   }
 
+  /** Runs event {@code e}: the operations it stands for, applied to the machine. */
   private void event(Event e) {
     Machine m = machine();
     switch (e) {
       case Event.Fork f -> fork(f);
       case Event.Simple s -> {
         Task t = task(s.thread());
-        switch (s.op()) {
-          case EXIT -> m.exit(t);
-          case ENTER -> m.enter(t);
-          case LEAVE -> m.leave(t);
-          case SLEEP -> m.sleep(t);
-          case RUN -> m.run(t);
-          case PREEMPT_DISABLE -> m.preemptDisable(t);
-          case PREEMPT_ENABLE -> m.preemptEnable(t);
-          case IRQ_DISABLE -> m.irqDisable(t);
-          case IRQ_ENABLE -> m.irqEnable(t);
-        }
+        m.apply(switch (s.op()) {
+          case EXIT -> new Op.Exit(t);
+          case ENTER -> new Op.Enter(t);
+          case LEAVE -> new Op.Leave(t);
+          case SLEEP -> new Op.Sleep(t);
+          case RUN -> new Op.Run(t);
+          case PREEMPT_DISABLE -> new Op.PreemptDisable(t);
+          case PREEMPT_ENABLE -> new Op.PreemptEnable(t);
+          case IRQ_DISABLE -> new Op.IrqDisable(t);
+          case IRQ_ENABLE -> new Op.IrqEnable(t);
+          default -> throw new IllegalStateException("not a simple event: " + s.op());
+        });
       }
       case Event.Depth d -> {
         Task t = task(d.thread());
-        m.depth(t, d.size() != null ? bytes(d.size()) : dists[program.slot(d.dist())].sample(rng));
+        m.apply(new Op.Depth(t, d.size() != null ? bytes(d.size()) : dists[program.slot(d.dist())].sample(rng)));
       }
       case Event.Syscall s -> {
         Task t = task(s.thread());
         long depth = s.size() != null ? bytes(s.size()) : s.dist() != null ? dists[program.slot(s.dist())].sample(rng) : -1;
-        m.enter(t);
-        if (depth >= 0) m.depth(t, depth);
+        m.apply(new Op.Enter(t));
+        if (depth >= 0) m.apply(new Op.Depth(t, depth));
         push(Frame.SYSCALL, s.body(), s, t);
       }
       case Event.Guarded g -> {
         Task t = task(g.thread());
-        if (g.irq()) m.irqDisable(t); else m.preemptDisable(t);
+        m.apply(g.irq() ? new Op.IrqDisable(t) : new Op.PreemptDisable(t));
         push(g.irq() ? Frame.NOIRQ : Frame.ATOMIC, g.body(), g, t);
       }
-      case Event.Ensure en -> m.ensure(task(en.thread()), bytes(en.size()));
-      case Event.Wake w -> m.wake(task(w.thread()), w.cpu() == null ? -1 : cpu(w.cpu()));
-      case Event.Migrate mg -> m.migrate(task(mg.thread()), cpu(mg.cpu()));
-      case Event.Publish p -> m.publish(task(p.thread()), bytes(p.offset()));
-      case Event.Touch t -> m.touch(task(t.thread()), bytes(t.offset()), cpu(t.cpu()));
+      case Event.Ensure en -> m.apply(new Op.Ensure(task(en.thread()), bytes(en.size())));
+      case Event.Wake w -> m.apply(new Op.Wake(task(w.thread()), w.cpu() == null ? -1 : cpu(w.cpu())));
+      case Event.Migrate mg -> m.apply(new Op.Migrate(task(mg.thread()), cpu(mg.cpu())));
+      case Event.Publish p -> m.apply(new Op.Publish(task(p.thread()), bytes(p.offset())));
+      case Event.Touch t -> m.apply(new Op.Touch(task(t.thread()), bytes(t.offset()), cpu(t.cpu())));
       case Event.Advance a -> {
         double ns = eval.num(a.duration());
         if (!(ns >= 0 && ns <= 1e18)) throw new ScriptError(a.duration().pos(), "a duration must be between 0 and 31 years, not " + Format.nanos(ns));
-        m.advance(Math.round(ns));
+        m.apply(new Op.Advance(Math.round(ns)));
       }
-      case Event.RcuSync r -> m.rcuSync();
+      case Event.RcuSync r -> m.apply(new Op.RcuSync());
     }
   }
 
@@ -374,9 +411,9 @@ public final class Session implements java.io.Serializable {
       throw new ScriptError(ref.pos(), "thread '" + name(ref, index) + "' was already forked");
     Task parent = f.parent() == null ? null : task(f.parent());
     int cpu = f.cpu() == null ? 0 : cpu(f.cpu());
-    ThreadKind kind = f.kind() == Event.Kind.KERNEL ? ThreadKind.KERNEL : ThreadKind.USER;
+    ThreadKind kind = f.threadKind() == Event.ThreadKind.KERNEL ? ThreadKind.KERNEL : ThreadKind.USER;
     Policy policy = policy(program.policyOf(f));
-    threads.put(family, index, machine().fork(name(ref, index), cpu, kind, policy, parent));
+    threads.put(family, index, machine().apply(new Op.Fork(name(ref, index), cpu, kind, policy.id, parent)));
   }
 
   private static String name(ThreadRef ref, int index) {
@@ -448,7 +485,7 @@ public final class Session implements java.io.Serializable {
   }
 
   /** One block being run: the top level, a loop, a branch, or the body of syscall/atomic/noirq. */
-  private static final class Frame implements java.io.Serializable {
+  private static final class Frame {
     static final int TOP = 0, BLOCK = 1, REPEAT = 2, FOR = 3, SYSCALL = 4, ATOMIC = 5, NOIRQ = 6;
     int kind;
     List<Stmt> body;
@@ -458,6 +495,21 @@ public final class Session implements java.io.Serializable {
     long remaining;
     int slot;
     double value, end;
+
+    /** The frame in a copy of the session: the same place in the same statements, its thread the copy's. */
+    Frame copy(Copier c) {
+      Frame f = new Frame();
+      f.kind = kind;
+      f.body = body;
+      f.pc = pc;
+      f.owner = owner;
+      f.task = Task.copy(task, c);
+      f.remaining = remaining;
+      f.slot = slot;
+      f.value = value;
+      f.end = end;
+      return f;
+    }
 
     Frame set(int kind, List<Stmt> body, Stmt owner, Task task) {
       this.kind = kind;

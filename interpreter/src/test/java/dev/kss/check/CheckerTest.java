@@ -45,7 +45,7 @@ class CheckerTest {
 
   @Test void extendsStartsFromTheBaseAndSettingsGoThroughTheModel() {
     Program p = check("use linux\npolicy dyn extends linux_dynamic_enter { invalidate local }\n");
-    assertEquals(PolicyConfig.Invalidate.LOCAL, p.policy("dyn").config().invalidate);
+    assertEquals(dev.kss.machine.tlb.Invalidate.LOCAL, p.policy("dyn").config().invalidate);
     assertNotSame(p.policy("dyn").config(), p.policy("linux_dynamic_enter").config());
     assertEquals(p.policy("linux_dynamic_enter").config().supplyPerCpu, p.policy("dyn").config().supplyPerCpu);
   }
@@ -128,7 +128,14 @@ class CheckerTest {
   }
 
   @Test void aJsPolicyWhoseFileIsMissingIsAnErrorAtTheFile() {
-    errorAt("policy p = js \"p.js\" extends default { option 1 }", 1, 15, "cannot read 'p.js': no such file");
+    Checker c = new Checker(dev.kss.js.Js.modules(Modules.CLASSPATH));
+    ScriptError e = assertThrows(ScriptError.class, () -> c.add(Parser.parse(Source.of("t.kss", "policy p = js \"p.js\" extends default { option 1 }"))));
+    assertEquals("1:15", e.pos().lineCol());
+    assertTrue(e.getMessage().contains("cannot read 'p.js': no such file"), e.getMessage());
+  }
+
+  @Test void aJsPolicyNeedsTheJsBridgeThroughTheModulesPort() {
+    errorAt("policy p = js \"p.js\"", 1, 15, "JS policies are not available here");
   }
 
   @Test void theSeedIsAConstant() {

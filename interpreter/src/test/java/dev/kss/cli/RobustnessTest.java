@@ -43,7 +43,7 @@ class RobustnessTest {
       Source mutant = new Source(original.name(), text, original.path());
       Scripts.Result r;
       try {
-        r = Scripts.run(mutant, Options.defaults().withCheck(true).withBudget(BUDGET).withPrinter(line -> {}));
+        r = Scripts.run(mutant, dev.kss.js.Js.enable(Options.defaults()).withCheck(true).withBudget(BUDGET).withPrinter(line -> {}));
       } catch (Throwable t) {
         throw new AssertionError("mutant " + i + " of " + original.name() + " threw " + t + "\n--- script ---\n" + text, t);
       }

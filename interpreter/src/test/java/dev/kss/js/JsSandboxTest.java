@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.kss.Scripts;
 import dev.kss.ast.Source;
 import dev.kss.machine.Machine;
+import dev.kss.machine.op.Op;
+import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
 import dev.kss.run.Options;
 import java.io.IOException;
@@ -43,7 +45,7 @@ class JsSandboxTest {
         expect bad.js.frames_held == 0
         expect bad.js.stacks_held == 0
         """.formatted(expectKind);
-    return Scripts.run(Source.read(write("bad.js", module, kss), "t.kss"), Options.defaults().withCheck(true));
+    return Scripts.run(Source.read(write("bad.js", module, kss), "t.kss"), Js.enable(Options.defaults()).withCheck(true));
   }
 
   /** Writes module {@code jsName} and the script t.kss beside it; returns the script's path. */
@@ -100,7 +102,7 @@ class JsSandboxTest {
         expect bad.js.exit == "budget"
         expect bad.threads.exited == 1
         """);
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()).withCheck(true));
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("kss-prelude.js:1:"), "the module's own location: " + r.out());
   }
@@ -122,11 +124,24 @@ class JsSandboxTest {
     assertEquals(0, r.exit(), r.out() + r.err());
   }
 
+  /** The fault hook maps one fresh frame twice: the second map names a frame in use (the page it just mapped). */
   @Test void mappingAFrameInUseEjects() throws IOException {
-    // Frame 0 is not the policy's to map: it belongs to someone else.
-    Scripts.Result r = run("export default { fault(t, p) { kss.map(t.stack, p, 0); return true; }, alloc() { return null; } };"
-        .replace("alloc() { return null; }", "alloc(t) { throw new Error('x'); }"), "error");
+    Path file = write("bad.js", "export default { fault(t, p) { const f = kss.allocFrame(); kss.map(t.stack, p, f); kss.map(t.stack, p + 1, f); return true; } };", """
+        use linux
+        policy bad = js "bad.js" extends linux_dynamic
+        fork a policy bad
+        enter a
+        depth a 8 KiB
+        leave a
+        exit a
+        expect bad.js.exit == "invalid"
+        expect bad.js.frames_held == 0
+        expect bad.faults.stack == 1
+        """);
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()).withCheck(true));
     assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("is not a free frame of this policy"), r.out());
+    assertTrue(r.out().contains("bad.js:1:"), r.out());
   }
 
   @Test void unmappingAPageInUseEjectsWithTheInvalidKind() throws IOException {
@@ -140,7 +155,7 @@ class JsSandboxTest {
         expect bad.js.exit == "invalid"
         expect bad.violations.total == 0
         """);
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()).withCheck(true));
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("in use"), r.out());
     assertTrue(r.out().contains("bad.js:1:"), r.out());
@@ -163,7 +178,7 @@ class JsSandboxTest {
         exit a
         expect bad.js.exit == "invalid"
         """);
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults().withCheck(true));
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()).withCheck(true));
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("already mapped"), r.out());
   }
@@ -172,9 +187,16 @@ class JsSandboxTest {
   private Machine machineWith(String js) throws IOException {
     Path file = write("p.js", js, "policy p = js \"p.js\"\nfork a policy p\nexit a\n");
     dev.kss.run.Session session = new dev.kss.run.Session(
-        dev.kss.check.Checker.check(dev.kss.parse.Parser.parse(Source.read(file, "t.kss"))), Options.defaults().withPrinter(l -> { }));
+        program(file), Js.enable(Options.defaults()).withPrinter(l -> { }));
     session.runToEnd();
     return session.machine();
+  }
+
+  /** The checked script at {@code file}, with JS policies. */
+  private static dev.kss.check.Program program(Path file) throws IOException {
+    dev.kss.check.Checker c = new dev.kss.check.Checker(Js.modules(dev.kss.check.Modules.CLASSPATH));
+    c.add(dev.kss.parse.Parser.parse(Source.read(file, "t.kss")));
+    return c.program();
   }
 
   private static Policy policyP(Machine m) {
@@ -188,14 +210,14 @@ class JsSandboxTest {
         + "  alloc(t) { if (first === null) first = t; kss.log('alloc ' + t.name + ' ' + kss.thread().name); return null; },\n"
         + "  enter(t) { kss.log('enter ' + t.name + ' ' + first.name); },\n};\n");
     JsPolicy js = JsPolicy.of(policyP(m));
-    dev.kss.machine.sched.Task w = m.fork("worker", 0, dev.kss.machine.sched.ThreadKind.USER, policyP(m), null);
-    assertTrue(js.log().stream().anyMatch(l -> l.endsWith("alloc worker worker")), js.log().toString());
-    assertNull(js.ejection());
-    m.enter(w);   // first is thread a, which has exited
-    assertNotNull(js.ejection());
-    assertEquals("error", js.ejection().kind());
-    assertTrue(js.ejection().reason().contains("has exited: read a thread's name while it lives"), js.ejection().reason());
-    assertEquals("p.js:4:48", js.ejection().js());   // the line of enter, the column of first.name
+    dev.kss.machine.sched.Task w = m.apply(new Op.Fork("worker", 0, ThreadKind.USER, policyP(m).id, null));
+    assertTrue(js.requests.log.stream().anyMatch(l -> l.endsWith("alloc worker worker")), js.requests.log.toString());
+    assertNull(js.ejectionInfo());
+    m.apply(new Op.Enter(w));   // first is thread a, which has exited
+    assertNotNull(js.ejectionInfo());
+    assertEquals("error", js.ejectionInfo().kind());
+    assertTrue(js.ejectionInfo().reason().contains("has exited: read a thread's name while it lives"), js.ejectionInfo().reason());
+    assertEquals("p.js:4:48", js.ejectionInfo().js());   // the line of enter, the column of first.name
     m.checkInvariants();
   }
 
@@ -207,14 +229,14 @@ class JsSandboxTest {
     Policy p = policyP(m);
     JsPolicy js = JsPolicy.of(p);
     for (int i = 0; i < 1000; i++) {
-      dev.kss.machine.sched.Task t = m.fork("t", i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null);
-      m.enter(t);
-      m.leave(t);
-      m.exit(t);
+      dev.kss.machine.sched.Task t = m.apply(new Op.Fork("t", i % m.kernel().cpus(), ThreadKind.USER, p.id, null));
+      m.apply(new Op.Enter(t));
+      m.apply(new Op.Leave(t));
+      m.apply(new Op.Exit(t));
     }
-    assertNull(js.ejection());
-    assertTrue(js.calls() >= 1000, "calls " + js.calls());
-    assertTrue(js.stacksKnown() <= 1, "stacks known " + js.stacksKnown());
+    assertNull(js.ejectionInfo());
+    assertTrue(js.calls >= 1000, "calls " + js.calls);
+    assertTrue(js.numbers.known() <= 1, "stacks known " + js.numbers.known());
   }
 
   /**
@@ -228,17 +250,17 @@ class JsSandboxTest {
     JsPolicy js = JsPolicy.of(p);
     java.util.List<dev.kss.machine.sched.Task> live = new java.util.ArrayList<>();
     for (int i = 0; i < 300; i++) {   // past a batch of forgotten numbers: numbers are reused from here on
-      dev.kss.machine.sched.Task t = m.fork("t", i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null);
-      m.enter(t);
-      m.leave(t);
-      if (i % 2 == 0) m.exit(t); else live.add(t);
+      dev.kss.machine.sched.Task t = m.apply(new Op.Fork("t", i % m.kernel().cpus(), ThreadKind.USER, p.id, null));
+      m.apply(new Op.Enter(t));
+      m.apply(new Op.Leave(t));
+      if (i % 2 == 0) m.apply(new Op.Exit(t)); else live.add(t);
     }
-    assertNull(js.ejection());
-    assertNotNull(js.stackById(1), "the first stack's number names another stack now");
-    m.fork("late", 0, dev.kss.machine.sched.ThreadKind.USER, p, null);
-    assertNotNull(js.ejection());
-    assertEquals("invalid", js.ejection().kind());
-    assertTrue(js.ejection().reason().contains("which it does not keep (it was freed)"), js.ejection().reason());
+    assertNull(js.ejectionInfo());
+    assertNotNull(js.numbers.get(1), "the first stack's number names another stack now");
+    m.apply(new Op.Fork("late", 0, ThreadKind.USER, p.id, null));
+    assertNotNull(js.ejectionInfo());
+    assertEquals("invalid", js.ejectionInfo().kind());
+    assertTrue(js.ejectionInfo().reason().contains("which it does not keep (it was freed)"), js.ejectionInfo().reason());
     m.checkInvariants();
   }
 
@@ -251,23 +273,23 @@ class JsSandboxTest {
         + "export default { alloc(t) { return kept.pop() ?? null; }, free(s, cpu) { if (kept.length >= 3) return false; kept.push(s); return true; } };");
     Policy p = policyP(m);
     java.util.List<dev.kss.machine.sched.Task> threads = new java.util.ArrayList<>();
-    for (int i = 0; i < 5; i++) threads.add(m.fork("t" + i, i % m.kernel().cpus.length, dev.kss.machine.sched.ThreadKind.USER, p, null));
-    for (dev.kss.machine.sched.Task t : threads) m.exit(t);
+    for (int i = 0; i < 5; i++) threads.add(m.apply(new Op.Fork("t" + i, i % m.kernel().cpus(), ThreadKind.USER, p.id, null)));
+    for (dev.kss.machine.sched.Task t : threads) m.apply(new Op.Exit(t));
     JsPolicy js = JsPolicy.of(p);
     assertEquals(3.0, js.metric("stacks_held"));
     int cached = p.cachedStacks();   // the module's 3, and what the base policy's own cache holds
 
-    Machine copy = dev.kss.machine.Snapshot.of(m).restore();
+    Machine copy = m.copy();
     Policy q = policyP(copy);
     JsPolicy restored = JsPolicy.of(q);
     assertEquals(3.0, restored.metric("stacks_held"));
     assertEquals(cached, q.cachedStacks());
     copy.checkInvariants();
-    copy.fork("late", 0, dev.kss.machine.sched.ThreadKind.USER, q, null);
-    assertEquals("restored", restored.ejection().kind());
+    copy.apply(new Op.Fork("late", 0, ThreadKind.USER, q.id, null));
+    assertEquals("restored", restored.ejectionInfo().kind());
     assertEquals(0.0, restored.metric("stacks_held"));
     copy.checkInvariants();
-    assertNull(js.ejection());   // the original runs on
+    assertNull(js.ejectionInfo());   // the original runs on
     assertEquals(3.0, js.metric("stacks_held"));
   }
 
@@ -291,21 +313,21 @@ class JsSandboxTest {
 
   @Test void aBrokenModuleIsAStaticErrorAtItsLine() throws IOException {
     Path file = write("bad.js", "export default {\n  alloc(t) { return ; }}\n  oops(\n", "policy bad = js \"bad.js\"\nfork a policy bad\n");
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()));
     assertEquals(2, r.exit(), r.out() + r.err());
     assertTrue(r.firstErrorLine().startsWith("t.kss:1:17: bad.js:"), r.err());
   }
 
   @Test void anUnknownHookIsAStaticError() throws IOException {
     Path file = write("bad.js", "export default { allocate(t) { return null; } };", "policy bad = js \"bad.js\"\n");
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()));
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("unknown hook 'allocate'"), r.err());
   }
 
   @Test void anUndeclaredCounterIsAStaticErrorInExpect() throws IOException {
     Path file = write("ok.js", "export default { counters: ['hits'] };", "policy ok = js \"ok.js\"\nexpect ok.js.hit == 0\n");
-    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Options.defaults());
+    Scripts.Result r = Scripts.run(Source.read(file, "t.kss"), Js.enable(Options.defaults()));
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("expected js. and one of hits"), r.err());
   }

@@ -25,7 +25,7 @@ class ScenariosTest {
       return files.filter(p -> p.toString().endsWith(".kss")).sorted().toList().stream()
           .map(p -> DynamicTest.dynamicTest(dir.relativize(p).toString(), () -> {
             Source source = Source.read(p, dir.relativize(p).toString());
-            Scripts.Result r = Scripts.run(source, Options.defaults().withCheck(true));
+            Scripts.Result r = Scripts.run(source, dev.kss.js.Js.enable(Options.defaults()).withCheck(true));
             assertEquals(0, r.exit(), r.out() + r.err());
           }));
     }

@@ -47,7 +47,7 @@ class ParserTest {
     assertEquals("w", f.thread().family());
     assertNotNull(f.thread().index());
     assertEquals("dyn", f.policy().name());
-    assertEquals(Event.Kind.KERNEL, f.kind());
+    assertEquals(Event.ThreadKind.KERNEL, f.threadKind());
     assertEquals("p", f.parent().family());
   }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class DebuggerTest {
   private final StringWriter buf = new StringWriter();
-  private final Debugger d = new Debugger(new PrintWriter(buf, true));
+  private final Debugger d = new Debugger(new PrintWriter(buf, true), dev.kss.js.Js.enable(dev.kss.run.Options.defaults()));
 
   /** Handles the inputs; returns what the last one printed. */
   private String type(String... inputs) {
@@ -60,11 +60,11 @@ class DebuggerTest {
     type(":back 5", ":step 5");
     assertEquals(30, d.session().events());
     assertEquals(metrics, type(":metrics"));
-    dev.kss.js.JsPolicy lifo = null;
-    for (var p : d.session().machine().policies()) if (p.name.equals("lifo")) lifo = dev.kss.js.JsPolicy.of(p);
+    dev.kss.run.AttachedHooks lifo = null;
+    for (var p : d.session().machine().policies()) if (p.name.equals("lifo")) lifo = dev.kss.run.Session.hooks(p);
     assertNotNull(lifo);
-    assertNull(lifo.ejection(), "the module was ejected");
-    assertTrue(lifo.calls() > 0);
+    assertTrue(lifo.running(), "the module was ejected");
+    assertTrue((Double) lifo.metric("calls") > 0);
   }
 
   @Test void typedStatementsRunAtOnceAndComeBackWhenSteppingOverThemAgain() {

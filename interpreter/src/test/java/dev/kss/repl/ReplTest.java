@@ -61,7 +61,8 @@ class ReplTest {
     assertTrue(complete(c, p, ":show st").contains("stack"));
     assertTrue(complete(c, p, ":show stack w").contains("worker"));
     assertTrue(complete(c, p, ":break ").contains("violation"));
-    assertTrue(complete(c, p, "ena").contains("enter") || complete(c, p, "ena").contains("fork"));
+    assertTrue(complete(c, p, "ena").containsAll(dev.kss.ast.EventKind.keywords()), "every event keyword is offered");
+    assertTrue(complete(c, p, ":break ").containsAll(dev.kss.ast.EventKind.keywords()), "and every event can be a breakpoint");
     java.util.List<String> all = complete(c, p, "x");
     assertTrue(all.contains("worker") && all.contains("linux_dynamic") && all.contains("violations.stale_tlb")
         && all.contains("linux_dynamic.violations.stale_tlb") && all.contains("syscall"), all.toString());

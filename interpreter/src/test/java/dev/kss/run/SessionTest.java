@@ -93,6 +93,9 @@ class SessionTest {
     assertEquals(List.of("3 16 KiB 1.5 us true hi 8 KiB"), lines);
   }
 
+  /** What the script prints with seed 5 and with seed 6: fully populated stacks, and the uniform(1, 1000) each seed draws. */
+  private static final String SEED_5 = "800 KiB 700", SEED_6 = "800 KiB 659";
+
   @Test void distsAreSampledWithTheSeed() {
     String script = "seed 5\ndist d = histogram { 3 KiB: 50%, 6 KiB: 50% }\nfor i in 0..49 { fork w[i]\n depth w[i] dist d }\nprint stacks.resident, uniform(1, 1000)\n";
     List<String> a = new ArrayList<>(), b = new ArrayList<>(), c = new ArrayList<>();
@@ -101,6 +104,9 @@ class SessionTest {
     session(script, Options.defaults().withSeed(6L).withPrinter(c::add)).runToEnd();
     assertEquals(a, b);
     assertEquals(1, a.size());
+    assertNotEquals(a, c, "another seed draws other depths");
+    assertEquals(List.of(SEED_5), a, "the seed's own draws");
+    assertEquals(List.of(SEED_6), c);
   }
 
   @Test void aFailedExpectationShowsBothSidesAndExitsOne() {

@@ -69,4 +69,26 @@ public final class Args {
   public static boolean yesNo(List<Arg> args, int i) throws SettingError {
     return word(args, i, "yes", "no").equals("yes");
   }
+
+  /** The lower-case names of an enum's values: the words a setting takes. */
+  public static String[] words(Enum<?>[] values) {
+    String[] w = new String[values.length];
+    for (int i = 0; i < values.length; i++) w[i] = values[i].name().toLowerCase();
+    return w;
+  }
+
+  /** "a, b or c". */
+  public static String either(String... words) {
+    if (words.length == 1) return words[0];
+    return String.join(", ", java.util.Arrays.copyOf(words, words.length - 1)) + " or " + words[words.length - 1];
+  }
+
+  /** One of an enum's values, by its lower-case name, the only value of the setting. */
+  public static <E extends Enum<E>> E only(List<Arg> args, E[] values) throws SettingError {
+    String[] w = words(values);
+    count(args, 1, either(w));
+    String chosen = word(args, 0, w);
+    for (E e : values) if (e.name().toLowerCase().equals(chosen)) return e;
+    throw new AssertionError(chosen);
+  }
 }

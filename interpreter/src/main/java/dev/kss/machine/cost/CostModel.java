@@ -4,16 +4,17 @@ import dev.kss.machine.config.Arg;
 import dev.kss.machine.config.Args;
 import dev.kss.machine.config.Settable;
 import dev.kss.machine.config.SettingError;
+import dev.kss.machine.config.SettingTable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The primitive costs of profile {@code x86-64} (MODEL.md section 5), in simulated nanoseconds.
+ * The primitive costs of profile {@code x86-64} (docs/model.md, the cost model), in simulated nanoseconds.
  * These are the only calibrated numbers of kss: every latency a script reports is a sum of them,
  * as the mechanisms walk. Each can be overridden in {@code machine { costs { invlpg 100 ns } }}.
  */
-public final class CostModel implements Settable, java.io.Serializable {
+public final class CostModel implements Settable {
   /** One primitive: its key in {@code costs { }}, its default, and where the default comes from. */
   public enum Primitive {
     INVLPG("invlpg", 100, "INVLPG of one page: arch/x86/mm/tlb.c comment ('about 100 ns')"),
@@ -61,20 +62,17 @@ public final class CostModel implements Settable, java.io.Serializable {
     return c;
   }
 
-  @Override public void set(String key, List<Arg> args) throws SettingError {
-    for (Primitive p : Primitive.values()) {
-      if (p.key.equals(key)) {
-        Args.count(args, 1, "a duration such as 100 ns");
-        ns[p.ordinal()] = Args.nanos(args, 0, key);
-        return;
-      }
-    }
-    throw new SettingError(-1, "unknown cost '" + key + "', expected one of " + String.join(", ", keys()));
-  }
+  /** One row a primitive: {@code costs { KEY DURATION }}. */
+  public static final SettingTable<CostModel> SETTINGS = new SettingTable<>("cost",
+      java.util.Arrays.stream(Primitive.values()).map(p -> SettingTable.<CostModel>row(p.key, "a duration such as 100 ns", p.source,
+          (c, args) -> {
+            Args.count(args, 1, "a duration such as 100 ns");
+            c.ns[p.ordinal()] = Args.nanos(args, 0, p.key);
+          })).toList());
 
-  @Override public List<String> keys() {
-    return java.util.Arrays.stream(Primitive.values()).map(p -> p.key).toList();
-  }
+  @Override public void set(String key, List<Arg> args) throws SettingError { SETTINGS.set(this, key, args); }
+
+  @Override public List<String> keys() { return SETTINGS.keys(); }
 
   /** The table as it stands, for the report. */
   public Map<String, Long> table() {

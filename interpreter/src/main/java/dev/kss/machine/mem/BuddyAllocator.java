@@ -1,5 +1,6 @@
 package dev.kss.machine.mem;
 
+import dev.kss.machine.base.State;
 import java.util.Arrays;
 
 /**
@@ -12,8 +13,11 @@ import java.util.Arrays;
  * free lists run dry: a simulated 16 GiB machine costs memory only for the part a scenario touches.
  * (A real boot frees all memory into the lists at once; which block comes next is the same: the
  * lowest unused one.)
+ *
+ * <p>Shared with a copy of the machine once {@link #share} is called: then it is never written
+ * again, and the memory that wants to write takes an {@link #unshared} copy first.
  */
-final class BuddyAllocator implements java.io.Serializable {
+final class BuddyAllocator implements State.Part {
   static final int MAX_ORDER = 10;
   private static final int NONE = -1;
 
@@ -27,6 +31,10 @@ final class BuddyAllocator implements java.io.Serializable {
   private final int[] head = new int[MAX_ORDER + 1];
   private long freeFrames;
 
+  private boolean shared;
+  private boolean hashed;
+  private long hash;
+
   /** Frames {@code [base, base + frames)}; base must be aligned to an order-10 block. */
   BuddyAllocator(int base, int frames) {
     if (base % (1 << MAX_ORDER) != 0) throw new IllegalArgumentException("node base not aligned");
@@ -35,8 +43,50 @@ final class BuddyAllocator implements java.io.Serializable {
     Arrays.fill(head, NONE);
   }
 
+  private BuddyAllocator(BuddyAllocator o) {
+    base = o.base;
+    frames = o.frames;
+    frontier = o.frontier;
+    next = o.next.clone();
+    prev = o.prev.clone();
+    freeOrder = o.freeOrder.clone();
+    System.arraycopy(o.head, 0, head, 0, head.length);
+    freeFrames = o.freeFrames;
+  }
+
+  void share() { shared = true; }
+
+  boolean isShared() { return shared; }
+
+  /** A copy of its own for the memory that writes next. */
+  BuddyAllocator unshared() { return new BuddyAllocator(this); }
+
+  /** The free lists in order, and the frontier: what the next allocations will return. */
+  @Override public long stateHash() {
+    if (!hashed) {
+      State s = State.hashing().put(frontier);
+      for (int o = 0; o <= MAX_ORDER; o++) for (int b = head[o]; b != NONE; b = next[b]) s.put(b);
+      hash = s.hash();
+      hashed = true;
+    }
+    return hash;
+  }
+
+  @Override public boolean sameState(State.Part other) {
+    BuddyAllocator b = (BuddyAllocator) other;
+    if (frontier != b.frontier || base != b.base) return false;
+    for (int o = 0; o <= MAX_ORDER; o++) {
+      int x = head[o], y = b.head[o];
+      while (x != NONE && y != NONE && x == y) { x = next[x]; y = b.next[y]; }
+      if (x != y) return false;
+    }
+    return true;
+  }
+
   /** Allocates a block of 2^order frames and returns its first frame number, or -1 when none is left. */
   int alloc(int order) {
+    if (shared) throw new IllegalStateException("a shared allocator is written");
+    hashed = false;
     int o = order;
     while (o <= MAX_ORDER && head[o] == NONE) o++;
     if (o > MAX_ORDER) {
@@ -54,6 +104,8 @@ final class BuddyAllocator implements java.io.Serializable {
   }
 
   void free(int pfn, int order) {
+    if (shared) throw new IllegalStateException("a shared allocator is written");
+    hashed = false;
     int rel = pfn - base;
     freeFrames += 1L << order;
     while (order < MAX_ORDER) {

@@ -1,6 +1,7 @@
 package dev.kss.machine.mem;
 
-import dev.kss.machine.SimError;
+import dev.kss.machine.base.SimError;
+import dev.kss.machine.base.State;
 import java.util.Arrays;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Arrays;
  * place it 2 MiB into the window, which is not a multiple of K pages, so imports are bumped and read
  * EFFFB (the common case: 4 alignments in 5, freebsd-osv.md A8).
  */
-public final class KstackArena implements java.io.Serializable {
+public final class KstackArena {
   public static final long VM_MIN_KERNEL_ADDRESS = 0xfffffe0000000000L;
   /** 64 GiB of KVA for each policy's arena. */
   public static final long WINDOW = 64L << 30;
@@ -50,6 +51,26 @@ public final class KstackArena implements java.io.Serializable {
     this.contiguous = contiguous;
   }
 
+  private KstackArena(KstackArena o) {
+    base = o.base;
+    k = o.k;
+    guard = o.guard;
+    contiguous = o.contiguous;
+    nextImport = o.nextImport;
+    nextSlotLin = o.nextSlotLin;
+    slotsLeftInImport = o.slotsLeftInImport;
+    free = o.free.clone();
+    freeCount = o.freeCount;
+    imports = o.imports;
+    liveSlots = o.liveSlots;
+  }
+
+  public KstackArena copy() { return new KstackArena(this); }
+
+  public void state(State s) {
+    s.put(nextImport).put(nextSlotLin).put(slotsLeftInImport).put(free, 0, freeCount).put(imports).put(liveSlots);
+  }
+
   /** Reserves a slot; returns its lin (page index of the slot's first page, the low guard). */
   public long alloc() {
     liveSlots++;
@@ -70,7 +91,7 @@ public final class KstackArena implements java.io.Serializable {
   private void importKva() {
     long importBytes = QUANTUM * k;
     if (nextImport + importBytes > WINDOW) throw new SimError("kstack arena exhausted");
-    long lin = nextImport / 4096;
+    long lin = nextImport / Page.SIZE;
     long rem = lin % k;
     if (rem != 0) lin += k - rem;
     nextSlotLin = lin;
@@ -80,7 +101,7 @@ public final class KstackArena implements java.io.Serializable {
   }
 
   /** The VA of the top of the stack in slot {@code slotLin}. */
-  public long top(long slotLin) { return base + (slotLin + k) * 4096; }
+  public long top(long slotLin) { return base + Page.bytes(slotLin + k); }
 
   /** The kstack_object pindex of the stack's lowest page; page n above it is at {@code + n}. */
   public long pindexBase(long slotLin) {
@@ -92,5 +113,5 @@ public final class KstackArena implements java.io.Serializable {
   public long imports() { return imports; }
 
   /** VA of live slots, guards included. */
-  public long reservedBytes() { return liveSlots * k * 4096; }
+  public long reservedBytes() { return Page.bytes(liveSlots * k); }
 }

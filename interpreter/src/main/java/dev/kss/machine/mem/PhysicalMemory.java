@@ -1,15 +1,22 @@
 package dev.kss.machine.mem;
 
-import dev.kss.machine.SimError;
+import dev.kss.machine.base.SimError;
+import dev.kss.machine.base.State;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Physical memory: 4 KiB frames split evenly over the NUMA nodes, a buddy allocator per node, and
  * per-CPU page lists for orders 0 to 3 in front of it (Linux caches orders 1-3 on the per-CPU lists
  * since v5.14, commit 44042b449872). Every frame knows whether it is allocated, which the invariant
  * checker uses: no stack page may be backed by a free frame.
+ *
+ * <p>A copy shares the buddy allocators and the per-CPU lists with the original until either side
+ * writes to one (each is then copied for the writer): copying a machine costs what it holds, not
+ * the memory it models.
  */
-public final class PhysicalMemory implements java.io.Serializable {
+public final class PhysicalMemory {
   /** Highest order kept on the per-CPU lists. */
   static final int PCP_MAX_ORDER = 3;
   /**
@@ -20,39 +27,62 @@ public final class PhysicalMemory implements java.io.Serializable {
   static final int PCP_BATCH = 63, PCP_HIGH = 6 * PCP_BATCH;
 
   private final BuddyAllocator[] nodes;
-  private final int cpus;
-  /** The node of each CPU (see {@link #nodeOf}), worked out once: it is asked on every allocation. */
+  private final Numa numa;
+  private final long totalFrames;
+  /** The node of each CPU, worked out once from {@link Numa}: it is asked on every allocation. */
   private final int[] nodeOfCpu;
-  private final int[][][] pcp;   // [cpu][order] -> stack of first frames
-  private final int[][] pcpCount;
-  private byte[] allocated = new byte[0];
+  private final CpuLists[] pcp;
+  /** One byte a frame (1: allocated); shared with copies until written. */
+  private byte[] allocated;
+  private boolean allocatedShared;
   private long allocatedFrames;
 
-  public PhysicalMemory(long bytes, int numa, int cpus, int pageSize) {
-    long total = bytes / pageSize;
+  public PhysicalMemory(long bytes, int numa, int cpus) {
+    long total = bytes / Page.SIZE;
     long perNode = (total / numa) & ~((1L << BuddyAllocator.MAX_ORDER) - 1);
     if (perNode * numa > Integer.MAX_VALUE) throw new IllegalArgumentException("memory too large");
+    this.totalFrames = total;
     nodes = new BuddyAllocator[numa];
     for (int n = 0; n < numa; n++) nodes[n] = new BuddyAllocator((int) (n * perNode), (int) perNode);
-    this.cpus = cpus;
+    this.numa = new Numa(cpus, numa);
     nodeOfCpu = new int[cpus];
-    for (int c = 0; c < cpus; c++) nodeOfCpu[c] = (int) ((long) c * numa / cpus);
-    pcp = new int[cpus][PCP_MAX_ORDER + 1][];
-    pcpCount = new int[cpus][PCP_MAX_ORDER + 1];
+    for (int c = 0; c < cpus; c++) nodeOfCpu[c] = this.numa.nodeOf(c);
+    pcp = new CpuLists[cpus];
+    allocated = new byte[0];
   }
+
+  private PhysicalMemory(PhysicalMemory o) {
+    nodes = o.nodes.clone();
+    for (BuddyAllocator b : nodes) b.share();
+    numa = o.numa;
+    totalFrames = o.totalFrames;
+    nodeOfCpu = o.nodeOfCpu;
+    pcp = o.pcp.clone();
+    for (CpuLists l : pcp) if (l != null) l.shared = true;
+    allocated = o.allocated;
+    allocatedShared = o.allocatedShared = true;
+    allocatedFrames = o.allocatedFrames;
+  }
+
+  /** The copy of this memory, with no reclaimers: the copies of this memory's reclaimers register again, in the same order. */
+  public PhysicalMemory copy() { return new PhysicalMemory(this); }
 
   public int nodes() { return nodes.length; }
 
-  /** The NUMA node CPU {@code cpu} belongs to: CPUs are spread over nodes in equal, consecutive runs. */
+  public Numa numa() { return numa; }
+
+  public long totalFrames() { return totalFrames; }
+
+  /** The NUMA node CPU {@code cpu} belongs to. */
   public int nodeOf(int cpu) { return nodeOfCpu[cpu]; }
 
   /** Gives memory back when an allocation fails (FreeBSD breaks partial reservations). */
-  public interface Reclaimer extends java.io.Serializable {
+  public interface Reclaimer {
     /** Frees what it can on {@code cpu}'s node; returns false when it had nothing to give. */
     boolean reclaim(int cpu);
   }
 
-  private final java.util.List<Reclaimer> reclaimers = new java.util.ArrayList<>();
+  private final List<Reclaimer> reclaimers = new ArrayList<>();
 
   public void addReclaimer(Reclaimer r) { reclaimers.add(r); }
 
@@ -73,22 +103,20 @@ public final class PhysicalMemory implements java.io.Serializable {
 
   private int tryAlloc(int order, int cpu) {
     if (order <= PCP_MAX_ORDER) {
-      int[] list = pcpList(cpu, order);
-      if (pcpCount[cpu][order] == 0) refill(cpu, order, list);
-      list = pcp[cpu][order];
-      return pcpCount[cpu][order] == 0 ? -1 : list[--pcpCount[cpu][order]];
+      CpuLists l = lists(cpu);
+      if (l.count[order] == 0) refill(cpu, l, order);
+      return l.count[order] == 0 ? -1 : l.list[order][--l.count[order]];
     }
-    return nodes[nodeOf(cpu)].alloc(order);
+    return node(nodeOf(cpu)).alloc(order);
   }
 
   public void free(int pfn, int order, int cpu) {
     mark(pfn, 1 << order, (byte) 0);
     if (order <= PCP_MAX_ORDER) {
-      int[] list = pcpList(cpu, order);
+      CpuLists l = lists(cpu);
       int high = Math.max(1, PCP_HIGH >> order);
-      if (pcpCount[cpu][order] >= high) drain(cpu, order, Math.max(1, PCP_BATCH >> order));
-      list = pcp[cpu][order];
-      list[pcpCount[cpu][order]++] = pfn;
+      if (l.count[order] >= high) drain(l, order, Math.max(1, PCP_BATCH >> order));
+      l.list(order)[l.count[order]++] = pfn;
     } else {
       owner(pfn).free(pfn, order);
     }
@@ -101,19 +129,30 @@ public final class PhysicalMemory implements java.io.Serializable {
   public long freeFrames() {
     long f = 0;
     for (BuddyAllocator b : nodes) f += b.freeFrames();
-    for (int[] counts : pcpCount) for (int o = 0; o <= PCP_MAX_ORDER; o++) f += (long) counts[o] << o;
+    for (CpuLists l : pcp) if (l != null) for (int o = 0; o <= PCP_MAX_ORDER; o++) f += (long) l.count[o] << o;
     return f;
   }
 
-  private int[] pcpList(int cpu, int order) {
-    int[] l = pcp[cpu][order];
-    if (l == null) l = pcp[cpu][order] = new int[Math.max(1, PCP_HIGH >> order) + 1];
+  /** {@code cpu}'s lists, this memory's own (copied first when shared with another copy). */
+  private CpuLists lists(int cpu) {
+    CpuLists l = pcp[cpu];
+    if (l == null) l = pcp[cpu] = new CpuLists();
+    else if (l.shared) l = pcp[cpu] = new CpuLists(l);
+    l.hashed = false;
     return l;
   }
 
-  private void refill(int cpu, int order, int[] list) {
-    BuddyAllocator node = nodes[nodeOf(cpu)];
+  /** Node {@code n}'s allocator, this memory's own. */
+  private BuddyAllocator node(int n) {
+    BuddyAllocator b = nodes[n];
+    if (b.isShared()) b = nodes[n] = b.unshared();
+    return b;
+  }
+
+  private void refill(int cpu, CpuLists l, int order) {
+    BuddyAllocator node = node(nodeOf(cpu));
     int want = Math.max(1, PCP_BATCH >> order);
+    int[] list = l.list(order);
     // Take the batch, then reverse it so the lowest frames come out first (LIFO list).
     int n = 0;
     int[] tmp = new int[want];
@@ -122,26 +161,31 @@ public final class PhysicalMemory implements java.io.Serializable {
       if (pfn < 0) break;
       tmp[n++] = pfn;
     }
-    for (int i = 0; i < n; i++) list[pcpCount[cpu][order]++] = tmp[n - 1 - i];
+    for (int i = 0; i < n; i++) list[l.count[order]++] = tmp[n - 1 - i];
   }
 
-  private void drain(int cpu, int order, int count) {
-    int[] list = pcp[cpu][order];
-    int c = pcpCount[cpu][order];
+  private void drain(CpuLists l, int order, int count) {
+    int[] list = l.list[order];
+    int c = l.count[order];
     count = Math.min(count, c);
     // The coldest pages sit at the bottom of the list.
     for (int i = 0; i < count; i++) owner(list[i]).free(list[i], order);
     System.arraycopy(list, count, list, 0, c - count);
-    pcpCount[cpu][order] = c - count;
+    l.count[order] = c - count;
   }
 
   private BuddyAllocator owner(int pfn) {
-    for (BuddyAllocator b : nodes) if (pfn >= b.base() && pfn < b.base() + b.frames()) return b;
+    for (int n = 0; n < nodes.length; n++) {
+      BuddyAllocator b = nodes[n];
+      if (pfn >= b.base() && pfn < b.base() + b.frames()) return node(n);
+    }
     throw new IllegalStateException("frame " + pfn + " belongs to no node");
   }
 
   private void mark(int pfn, int n, byte v) {
     if (pfn + n > allocated.length) allocated = Arrays.copyOf(allocated, Math.max(pfn + n, allocated.length * 2));
+    else if (allocatedShared) allocated = allocated.clone();
+    allocatedShared = false;
     for (int i = 0; i < n; i++) {
       if (allocated[pfn + i] == v) throw new IllegalStateException("frame " + (pfn + i) + (v == 1 ? " allocated twice" : " freed twice"));
       allocated[pfn + i] = v;
@@ -149,7 +193,57 @@ public final class PhysicalMemory implements java.io.Serializable {
     allocatedFrames += v == 1 ? n : -n;
   }
 
+  /**
+   * The free lists decide everything: a frame below a node's frontier that is on no list is
+   * allocated, so the allocation bytes are not part of the state.
+   */
+  public void state(State s) {
+    for (BuddyAllocator b : nodes) s.put(b);
+    for (CpuLists l : pcp) s.put(l);
+  }
+
   private static SimError outOfMemory(int order) {
     return new SimError("out of physical memory (an order-" + order + " allocation failed); give the machine more memory");
+  }
+
+  /** One CPU's page lists, shared with copies until written. */
+  private static final class CpuLists implements State.Part {
+    final int[][] list = new int[PCP_MAX_ORDER + 1][];
+    final int[] count;
+    boolean shared;
+    private boolean hashed;
+    private long hash;
+
+    CpuLists() { count = new int[PCP_MAX_ORDER + 1]; }
+
+    CpuLists(CpuLists o) {
+      for (int i = 0; i <= PCP_MAX_ORDER; i++) list[i] = o.list[i] == null ? null : o.list[i].clone();
+      count = o.count.clone();
+    }
+
+    int[] list(int order) {
+      int[] l = list[order];
+      if (l == null) l = list[order] = new int[Math.max(1, PCP_HIGH >> order) + 1];
+      return l;
+    }
+
+    @Override public long stateHash() {
+      if (!hashed) {
+        State s = State.hashing();
+        for (int o = 0; o <= PCP_MAX_ORDER; o++) s.put(list[o] == null ? new int[0] : list[o], 0, count[o]);
+        hash = s.hash();
+        hashed = true;
+      }
+      return hash;
+    }
+
+    @Override public boolean sameState(State.Part other) {
+      CpuLists b = (CpuLists) other;
+      for (int o = 0; o <= PCP_MAX_ORDER; o++) {
+        if (count[o] != b.count[o]) return false;
+        if (count[o] > 0 && !Arrays.equals(list[o], 0, count[o], b.list[o], 0, count[o])) return false;
+      }
+      return true;
+    }
   }
 }

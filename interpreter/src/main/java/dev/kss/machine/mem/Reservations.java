@@ -1,5 +1,7 @@
 package dev.kss.machine.mem;
 
+import dev.kss.machine.base.State;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -15,10 +17,10 @@ import java.util.TreeMap;
  * <p>{@code pg_color} is 0 for kernel objects (vm_object.c {@code _vm_object_allocate}), so a run is
  * simply {@code pindex >> 9}.
  */
-public final class Reservations implements java.io.Serializable {
+public final class Reservations {
   public static final int PAGES = 512;
 
-  private static final class Reservation implements java.io.Serializable {
+  private static final class Reservation {
     final int block;
     final long[] popmap = new long[PAGES / 64];
     int popcnt;
@@ -28,6 +30,14 @@ public final class Reservations implements java.io.Serializable {
     long tick;
 
     Reservation(int block) { this.block = block; }
+
+    Reservation(Reservation o) {
+      block = o.block;
+      System.arraycopy(o.popmap, 0, popmap, 0, popmap.length);
+      popcnt = o.popcnt;
+      frames = o.frames == null ? null : o.frames.clone();
+      tick = o.tick;
+    }
 
     boolean has(int i) { return (popmap[i >>> 6] & (1L << i)) != 0; }
   }
@@ -42,6 +52,27 @@ public final class Reservations implements java.io.Serializable {
   public Reservations(PhysicalMemory memory) {
     this.memory = memory;
     memory.addReclaimer(this::breakOne);
+  }
+
+  private Reservations(Reservations o, PhysicalMemory memory) {
+    this.memory = memory;
+    for (Map.Entry<Long, Reservation> e : o.runs.entrySet()) runs.put(e.getKey(), new Reservation(e.getValue()));
+    populated = o.populated;
+    ticks = o.ticks;
+    broken = o.broken;
+    memory.addReclaimer(this::breakOne);
+  }
+
+  /** The copy over {@code memory} (the copy of this one's memory), registered with it as this one was. */
+  public Reservations copy(PhysicalMemory memory) { return new Reservations(this, memory); }
+
+  public void state(State s) {
+    s.put(runs.size()).put(populated).put(ticks).put(broken);
+    for (Map.Entry<Long, Reservation> e : runs.entrySet()) {
+      Reservation r = e.getValue();
+      s.put(e.getKey()).put(r.block).put(r.popmap, 0, r.popmap.length).put(r.tick);
+      if (r.frames != null) s.put(r.frames, 0, r.frames.length);
+    }
   }
 
   /** Whether backing {@code pindex} needs a new 2 MiB block (for the cost model). */

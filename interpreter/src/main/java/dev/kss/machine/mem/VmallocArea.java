@@ -1,6 +1,7 @@
 package dev.kss.machine.mem;
 
-import dev.kss.machine.SimError;
+import dev.kss.machine.base.SimError;
+import dev.kss.machine.base.State;
 import java.util.Arrays;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Arrays;
  * each area with its guard page). Slots are reused last-freed first (the kernel takes the lowest
  * fitting address; the difference does not change any metric kss reports).
  */
-public final class VmallocArea implements java.io.Serializable {
+public final class VmallocArea {
   public static final long VMALLOC_START = 0xffffc90000000000L;
   public static final long VMALLOC_SIZE = 32L << 40;
   /** Each policy gets its own 512 GiB window, as if it ran in its own kernel. */
@@ -47,6 +48,26 @@ public final class VmallocArea implements java.io.Serializable {
     this.lazyMaxPages = (long) fls(cpus) * (32L << 20) / pageSize;
   }
 
+  private VmallocArea(VmallocArea o) {
+    base = o.base;
+    stride = o.stride;
+    areaPages = o.areaPages;
+    lazyMaxPages = o.lazyMaxPages;
+    nextSlot = o.nextSlot;
+    free = o.free.clone();
+    freeCount = o.freeCount;
+    lazy = o.lazy.clone();
+    lazyCount = o.lazyCount;
+    lazyPages = o.lazyPages;
+    reservedBytes = o.reservedBytes;
+  }
+
+  public VmallocArea copy() { return new VmallocArea(this); }
+
+  public void state(State s) {
+    s.put(nextSlot).put(free, 0, freeCount).put(lazy, 0, lazyCount).put(lazyPages).put(reservedBytes);
+  }
+
   /** fls(): the 1-based position of the highest set bit (fls(8) = 4). */
   public static int fls(int x) { return 32 - Integer.numberOfLeadingZeros(x); }
 
@@ -58,7 +79,7 @@ public final class VmallocArea implements java.io.Serializable {
       if ((nextSlot + 1) * stride > WINDOW) throw new SimError("vmalloc window exhausted");
       slot = (int) nextSlot++;
     }
-    reservedBytes += areaPages * 4096;
+    reservedBytes += Page.bytes(areaPages);
     return slot;
   }
 
@@ -66,7 +87,7 @@ public final class VmallocArea implements java.io.Serializable {
 
   /** Frees the area at once (after its own TLB flush). */
   public void freeEager(int slot) {
-    reservedBytes -= areaPages * 4096;
+    reservedBytes -= Page.bytes(areaPages);
     free = push(free, freeCount++, slot);
   }
 
@@ -80,7 +101,7 @@ public final class VmallocArea implements java.io.Serializable {
   /** The purge: every lazily freed area becomes reusable (the caller flushes the TLBs once). */
   public void purge() {
     for (int i = 0; i < lazyCount; i++) {
-      reservedBytes -= areaPages * 4096;
+      reservedBytes -= Page.bytes(areaPages);
       free = push(free, freeCount++, lazy[i]);
     }
     lazyCount = 0;

@@ -1,43 +1,82 @@
 package dev.kss.machine.metrics;
 
+import dev.kss.machine.base.State;
+import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 
 /**
- * Simulated nanoseconds per operation: the exact mean and maximum, and percentiles from an
- * HdrHistogram at three significant digits (deterministic, constant memory, no allocation per sample).
+ * Simulated nanoseconds per operation: the exact mean and maximum, and every value with the number
+ * of times it occurred (a latency is a sum of primitive costs, so there are few distinct values).
+ * Percentiles are read from an HdrHistogram at three significant digits made from those counts:
+ * deterministic, and the same whatever the order the values came in.
  */
-public final class Latency implements java.io.Serializable {
+public final class Latency {
   public enum Op { FORK, EXIT, ENTER, LEAVE, SWITCH }
 
-  private final Histogram histogram = new Histogram(3);
   private long count, sum, max;
-  /** A run of equal values not yet in the histogram (churns repeat the same cost). */
-  private long runValue = -1, runCount;
+  /** The distinct values recorded, ascending, and how often each was. */
+  private long[] values, counts;
+  private int distinct;
+  /** Where the last value recorded sits (churns repeat the same cost). */
+  private int last;
+  private Histogram histogram;
+
+  public Latency() {
+    values = new long[4];
+    counts = new long[4];
+  }
+
+  private Latency(Latency o) {
+    count = o.count;
+    sum = o.sum;
+    max = o.max;
+    values = Arrays.copyOf(o.values, Math.max(4, o.distinct));
+    counts = Arrays.copyOf(o.counts, values.length);
+    distinct = o.distinct;
+  }
+
+  public Latency copy() { return new Latency(this); }
 
   public void record(long ns) {
     long v = Math.max(0, ns);
-    if (v == runValue) runCount++;
+    if (last < distinct && values[last] == v) counts[last]++;
     else {
-      if (runCount > 0) histogram.recordValueWithCount(runValue, runCount);
-      runValue = v;
-      runCount = 1;
+      int i = Arrays.binarySearch(values, 0, distinct, v);
+      if (i < 0) {
+        i = -i - 1;
+        if (distinct == values.length) {
+          values = Arrays.copyOf(values, distinct * 2);
+          counts = Arrays.copyOf(counts, distinct * 2);
+        }
+        System.arraycopy(values, i, values, i + 1, distinct - i);
+        System.arraycopy(counts, i, counts, i + 1, distinct - i);
+        values[i] = v;
+        counts[i] = 0;
+        distinct++;
+      }
+      counts[i]++;
+      last = i;
     }
     count++;
     sum += ns;
     max = Math.max(max, ns);
-  }
-
-  private void flush() {
-    if (runCount > 0) histogram.recordValueWithCount(runValue, runCount);
-    runCount = 0;
-    runValue = -1;
+    histogram = null;
   }
 
   public long count() { return count; }
   public double mean() { return count == 0 ? 0 : (double) sum / count; }
   public long max() { return max; }
+
   public long percentile(double p) {
-    flush();
-    return count == 0 ? 0 : histogram.getValueAtPercentile(p);
+    if (count == 0) return 0;
+    if (histogram == null) {
+      histogram = new Histogram(3);
+      for (int i = 0; i < distinct; i++) histogram.recordValueWithCount(values[i], counts[i]);
+    }
+    return histogram.getValueAtPercentile(p);
+  }
+
+  void state(State s) {
+    s.put(count).put(sum).put(max).put(values, 0, distinct).put(counts, 0, distinct);
   }
 }

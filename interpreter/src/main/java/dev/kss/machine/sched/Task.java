@@ -1,17 +1,18 @@
 package dev.kss.machine.sched;
 
-import dev.kss.machine.stack.KernelStack;
-import dev.kss.machine.stack.Policy;
+import dev.kss.machine.base.Copier;
+import dev.kss.machine.mem.KernelStack;
 
 /** A thread: the kernel's task_struct, reduced to what stack policies see. */
-public final class Task implements java.io.Serializable {
+public final class Task {
   public enum State { RUNNABLE, SLEEPING, DEAD }
 
   public final String name;
+  /** Its number in the machine, from 0 in fork order. */
   public final int id;
   public final ThreadKind kind;
-  public final Policy policy;
-  public final Task parent;
+  /** The policy (its number) whose stacks it gets. */
+  public final int policy;
   public State state = State.RUNNABLE;
   /** The CPU it runs on, or last ran on. */
   public int cpu;
@@ -21,28 +22,55 @@ public final class Task implements java.io.Serializable {
   public KernelStack stack;
   /** Why it died, for error messages: "exited" or "was killed by ...". */
   public String death;
-  /** Offsets of objects on its stack that other CPUs can reach (publish). */
+  /** Offsets of objects on its stack that other CPUs can reach (publish); replaced, never written. */
   public long[] published = NOTHING_PUBLISHED;
   private static final long[] NOTHING_PUBLISHED = new long[0];
-  /** Frames of an expansion segment (KeExpandKernelStackAndCallout), in use below the stack. */
+  /** Frames of an expansion segment (KeExpandKernelStackAndCallout), in use below the stack; replaced, never written. */
   public int[] segment = NO_SEGMENT;
   public static final int[] NO_SEGMENT = new int[0];
-  /** Position in the machine's list of live threads. */
-  public int liveIndex = -1;
+  /** Position in the scheduler's list of live threads. */
+  int liveIndex = -1;
 
-  public Task(String name, int id, ThreadKind kind, Policy policy, Task parent, int cpu) {
+  public Task(String name, int id, ThreadKind kind, int policy, int cpu) {
     this.name = name;
     this.id = id;
     this.kind = kind;
     this.policy = policy;
-    this.parent = parent;
     this.cpu = cpu;
     this.inKernel = kind == ThreadKind.KERNEL;
   }
 
+  private Task(Task o, Copier c) {
+    name = o.name;
+    id = o.id;
+    kind = o.kind;
+    policy = o.policy;
+    state = o.state;
+    cpu = o.cpu;
+    inKernel = o.inKernel;
+    preemptCount = o.preemptCount;
+    irqCount = o.irqCount;
+    stack = KernelStack.copy(o.stack, c);
+    death = o.death;
+    published = o.published;
+    segment = o.segment;
+    liveIndex = o.liveIndex;
+  }
+
+  /** This thread's copy in the machine being copied. */
+  public static Task copy(Task t, Copier c) { return c.copy(Copier.TASK, t == null ? 0 : t.id, t, o -> new Task(o, c)); }
+
   public boolean atomic() { return preemptCount > 0 || irqCount > 0; }
 
   public boolean alive() { return state != State.DEAD; }
+
+  /** What matters of it: everything but its number, which only says in which order threads were forked. */
+  public void state(dev.kss.machine.base.State s) {
+    s.put(name).put((long) state.ordinal() << 48 | (long) kind.ordinal() << 40 | (inKernel ? 1L << 36 : 0) | (long) policy << 16 | cpu)
+        .put((long) preemptCount << 32 | irqCount).put(death);
+    s.put(published, 0, published.length).put(segment, 0, segment.length);
+    if (stack != null) stack.state(s);
+  }
 
   @Override public String toString() { return name; }
 }

@@ -1,26 +1,31 @@
 package dev.kss.machine.stack;
 
+import static dev.kss.machine.config.SettingTable.row;
+
 import dev.kss.machine.config.Arg;
 import dev.kss.machine.config.Args;
 import dev.kss.machine.config.Settable;
 import dev.kss.machine.config.SettingError;
+import dev.kss.machine.config.SettingTable;
+import dev.kss.machine.mem.Page;
+import dev.kss.machine.tlb.Invalidate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stack policy: one value for each mechanism of MODEL.md section 2. {@code policy X extends Y}
- * starts from a {@link #copy()} of Y's config. The defaults are the built-in {@code default}
- * policy, today's Linux (LANGUAGE.md): 16 KiB vmalloc'd with a guard page, per-CPU cache of 2,
- * freed at context switch (kernel/fork.c, kernel/sched/core.c finish_task_switch since 2022).
+ * A stack policy: one value for each mechanism (docs/model.md, the policy mechanisms).
+ * {@code policy X extends Y} starts from a {@link #copy()} of Y's config. The defaults are the
+ * built-in {@code default} policy, today's Linux: 16 KiB vmalloc'd with a guard page, per-CPU
+ * cache of 2, freed at context switch (kernel/fork.c, kernel/sched/core.c finish_task_switch
+ * since 2022). Each setting is one row of {@link #SETTINGS}.
  */
-public final class PolicyConfig implements Settable, java.io.Serializable {
+public final class PolicyConfig implements Settable, Cloneable {
   public enum Backing { DIRECT, VMALLOC, ARENA, HEAP }
   public enum Pindex { LINEAR, CONTIGUOUS }
   public enum FaultStack { NONE, IST, FRED }
   public enum Prefault { NONE, NEXT_PAGE, NEXT_TWO_PAGES, COUNTER }
   public enum CacheKind { NONE, PER_CPU, GLOBAL }
   public enum Free { AT_EXIT, AFTER_RCU, AT_SWITCH }
-  public enum Invalidate { NONE, LOCAL, BROADCAST, INVLPGB }
 
   /** Pages mapped at creation: ALL, or the top {@code n} pages (0 = lazy). */
   public static final int POPULATE_ALL = -1;
@@ -64,116 +69,98 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
   public boolean zeroNew = true;
   public boolean vfreeLazy = true;
 
-  private final long pageSize;
+  private static final long PAGE = Page.SIZE;
 
-  public PolicyConfig(long pageSize) { this.pageSize = pageSize; }
+  public int stackPages() { return (int) (size / PAGE); }
 
-  public int stackPages() { return (int) (size / pageSize); }
-
+  /** Every field is a value: a copy is a field-by-field clone. */
   public PolicyConfig copy() {
-    PolicyConfig c = new PolicyConfig(pageSize);
-    c.guardAbove = guardAbove; c.arenaStart = arenaStart; c.supplyGlobal = supplyGlobal;
-    c.shrinkerEveryNs = shrinkerEveryNs; c.ensureBySegment = ensureBySegment;
-    c.size = size; c.guardPages = guardPages; c.backing = backing; c.pindex = pindex;
-    c.populateUser = populateUser; c.populateKernel = populateKernel;
-    c.growOnFault = growOnFault; c.growOnEnterTo = growOnEnterTo; c.growOnEnsure = growOnEnsure; c.growOnSwitch = growOnSwitch;
-    c.shrinkOnLeave = shrinkOnLeave; c.shrinkOnSleep = shrinkOnSleep; c.reclaimUnaccessed = reclaimUnaccessed;
-    c.faultStack = faultStack; c.faultMaySleep = faultMaySleep; c.supplyPerCpu = supplyPerCpu;
-    c.faultAround = faultAround; c.prefault = prefault; c.cache = cache; c.cacheSize = cacheSize;
-    c.free = free; c.invalidate = invalidate; c.zeroOnReuse = zeroOnReuse; c.zeroNew = zeroNew; c.vfreeLazy = vfreeLazy;
-    return c;
-  }
-
-  @Override public List<String> keys() {
-    return List.of("size", "guard", "guard_above", "arena_start", "shrinker", "ensure_by", "backing", "pindex", "populate", "grow", "shrink", "fault_stack",
-        "fault_may_sleep", "supply", "fault_around", "prefault", "cache", "free", "invalidate",
-        "zero_on_reuse", "zero_new", "vfree");
-  }
-
-  @Override public void set(String key, List<Arg> args) throws SettingError {
-    switch (key) {
-      case "size" -> {
-        Args.count(args, 1, "a size such as 16 KiB");
-        long s = Args.bytes(args, 0, pageSize, "stack size");
-        if (s < pageSize || s % pageSize != 0 || s > (64L << 20))
-          throw new SettingError(0, "stack size must be a whole number of pages between 4 KiB and 64 MiB");
-        size = s;
-      }
-      case "guard" -> { Args.count(args, 1, "a number of pages"); guardPages = Args.pages(args, 0, pageSize, "guard"); }
-      case "guard_above" -> { Args.count(args, 1, "a number of pages"); guardAbove = Args.pages(args, 0, pageSize, "guard_above"); }
-      case "arena_start" -> {
-        Args.count(args, 1, "a size such as 2 MiB");
-        long a = Args.bytes(args, 0, pageSize, "arena start");
-        if (a % (2L << 20) != 0) throw new SettingError(0, "the arena imports 2 MiB-aligned KVA: arena_start must be a multiple of 2 MiB");
-        arenaStart = a;
-      }
-      case "shrinker" -> {
-        if (args.size() == 1 && args.get(0).isWord("none")) { shrinkerEveryNs = 0; return; }
-        Args.word(args, 0, "every", "none");
-        Args.count(args, 2, "every DURATION, or none");
-        shrinkerEveryNs = Args.nanos(args, 1, "shrinker period");
-        if (shrinkerEveryNs == 0) throw new SettingError(1, "the shrinker period must be positive");
-      }
-      case "ensure_by" -> {
-        Args.count(args, 1, "map or segment");
-        ensureBySegment = Args.word(args, 0, "map", "segment").equals("segment");
-      }
-      case "backing" -> {
-        Args.count(args, 1, "direct, vmalloc, arena or heap");
-        backing = Backing.valueOf(Args.word(args, 0, "direct", "vmalloc", "arena", "heap").toUpperCase());
-      }
-      case "pindex" -> {
-        Args.count(args, 1, "linear or contiguous");
-        pindex = Pindex.valueOf(Args.word(args, 0, "linear", "contiguous").toUpperCase());
-      }
-      case "populate" -> setPopulate(args);
-      case "grow" -> setGrow(args);
-      case "shrink" -> setShrink(args);
-      case "fault_stack" -> {
-        Args.count(args, 1, "none, ist or fred");
-        faultStack = FaultStack.valueOf(Args.word(args, 0, "none", "ist", "fred").toUpperCase());
-      }
-      case "fault_may_sleep" -> { Args.count(args, 1, "yes or no"); faultMaySleep = Args.yesNo(args, 0); }
-      case "supply" -> {
-        if (args.size() == 1 && args.get(0).isWord("none")) { supplyPerCpu = 0; return; }
-        String scope = Args.word(args, 0, "per_cpu", "global", "none");
-        Args.count(args, 2, scope + " N (pages)");
-        supplyPerCpu = Args.pages(args, 1, pageSize, "supply");
-        supplyGlobal = scope.equals("global");
-      }
-      case "fault_around" -> {
-        Args.count(args, 1, "a number of pages");
-        faultAround = Args.pages(args, 0, pageSize, "fault_around");
-        if (faultAround < 1) throw new SettingError(0, "fault_around must be at least 1 page");
-      }
-      case "prefault" -> {
-        Args.count(args, 1, "none, next_page, next_two_pages or counter");
-        prefault = Prefault.valueOf(Args.word(args, 0, "none", "next_page", "next_two_pages", "counter").toUpperCase());
-      }
-      case "cache" -> {
-        String k = Args.word(args, 0, "per_cpu", "global", "none");
-        if (k.equals("none")) { Args.count(args, 1, "none"); cache = CacheKind.NONE; cacheSize = 0; return; }
-        Args.count(args, 2, k + " N (stacks)");
-        cache = k.equals("per_cpu") ? CacheKind.PER_CPU : CacheKind.GLOBAL;
-        cacheSize = (int) Args.integer(args, 1, 0, 1 << 20, "cache size");
-      }
-      case "free" -> {
-        Args.count(args, 1, "at_exit, after_rcu or at_switch");
-        free = Free.valueOf(Args.word(args, 0, "at_exit", "after_rcu", "at_switch").toUpperCase());
-      }
-      case "invalidate" -> {
-        Args.count(args, 1, "none, local, broadcast or invlpgb");
-        invalidate = Invalidate.valueOf(Args.word(args, 0, "none", "local", "broadcast", "invlpgb").toUpperCase());
-      }
-      case "zero_on_reuse" -> { Args.count(args, 1, "yes or no"); zeroOnReuse = Args.yesNo(args, 0); }
-      case "zero_new" -> { Args.count(args, 1, "yes or no"); zeroNew = Args.yesNo(args, 0); }
-      case "vfree" -> { Args.count(args, 1, "lazy or eager"); vfreeLazy = Args.word(args, 0, "lazy", "eager").equals("lazy"); }
-      default -> throw new SettingError(-1, "unknown policy setting '" + key + "', expected one of " + String.join(", ", keys()));
+    try {
+      return (PolicyConfig) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
     }
   }
 
-  /** {@code populate [user|kernel] all | lazy | top N pages}; without a thread kind, both kinds. */
-  private void setPopulate(List<Arg> args) throws SettingError {
+  /** The settings, in the order error messages and the documentation list them. */
+  public static final SettingTable<PolicyConfig> SETTINGS = new SettingTable<>("policy setting", List.of(
+      row("size", "a size such as 16 KiB", "THREAD_SIZE (x86-64: 16 KiB; 32 KiB with KASAN)", (c, args) -> {
+        Args.count(args, 1, "a size such as 16 KiB");
+        long s = Args.bytes(args, 0, PAGE, "stack size");
+        if (s < PAGE || s % PAGE != 0 || s > (64L << 20))
+          throw new SettingError(0, "stack size must be a whole number of pages between 4 KiB and 64 MiB");
+        c.size = s;
+      }),
+      row("guard", "N pages", "guard pages below the stack (vmalloc: one, mm/vmalloc.c __get_vm_area_node)",
+          (c, args) -> { Args.count(args, 1, "a number of pages"); c.guardPages = Args.pages(args, 0, PAGE, "guard"); }),
+      row("guard_above", "N pages", "guard pages above the stack; they only take VA (XNU: one above, two below)",
+          (c, args) -> { Args.count(args, 1, "a number of pages"); c.guardAbove = Args.pages(args, 0, PAGE, "guard_above"); }),
+      row("arena_start", "a multiple of 2 MiB", "where the FreeBSD kstack arena's first import lands (our choice: 2 MiB, imports read EFFFB)", (c, args) -> {
+        Args.count(args, 1, "a size such as 2 MiB");
+        long a = Args.bytes(args, 0, PAGE, "arena start");
+        if (a % (2L << 20) != 0) throw new SettingError(0, "the arena imports 2 MiB-aligned KVA: arena_start must be a multiple of 2 MiB");
+        c.arenaStart = a;
+      }),
+      row("shrinker", "every DURATION, or none", "a periodic pass that unmaps pages below sleeping threads' stack pointers (Amlogic vmap_stack.c)", (c, args) -> {
+        if (args.size() == 1 && args.get(0).isWord("none")) { c.shrinkerEveryNs = 0; return; }
+        Args.word(args, 0, "every", "none");
+        Args.count(args, 2, "every DURATION, or none");
+        c.shrinkerEveryNs = Args.nanos(args, 1, "shrinker period");
+        if (c.shrinkerEveryNs == 0) throw new SettingError(1, "the shrinker period must be positive");
+      }),
+      row("ensure_by", "map or segment", "ensure beyond the stack: map pages in place, or run on a new segment (Windows KeExpandKernelStackAndCallout)", (c, args) -> {
+        Args.count(args, 1, "map or segment");
+        c.ensureBySegment = Args.word(args, 0, "map", "segment").equals("segment");
+      }),
+      row("backing", Args.either(Args.words(Backing.values())),
+          "order-N contiguous pages (Linux before 4.9); vmalloc area with order-0 pages (CONFIG_VMAP_STACK, 4.9); FreeBSD kstack arena; malloc'ed, always resident",
+          (c, args) -> c.backing = Args.only(args, Backing.values())),
+      row("pindex", Args.either(Args.words(Pindex.values())), "FreeBSD kstack_object index: lin (D24473) or lin - (lin / K + 1) * G (D38852)",
+          (c, args) -> c.pindex = Args.only(args, Pindex.values())),
+      row("populate", "[user|kernel] all | lazy | top N pages", "what is mapped when a stack is created", PolicyConfig::setPopulate),
+      row("grow", "on fault | on enter to SIZE | on ensure | on switch | never, joined by commas", "how unmapped pages get mapped", PolicyConfig::setGrow),
+      row("shrink", "never | on leave | on sleep | reclaim unaccessed, joined by commas", "when mapped pages are given back", PolicyConfig::setShrink),
+      row("fault_stack", Args.either(Args.words(FaultStack.values())), "where a stack page fault runs: on the faulting stack (a double fault), an IST stack, FRED stack level 1",
+          (c, args) -> c.faultStack = Args.only(args, FaultStack.values())),
+      row("fault_may_sleep", "yes or no", "the fault handler may sleep, so a fault with preemption or IRQs off is a violation (OSv's assertion in page_fault)",
+          (c, args) -> { Args.count(args, 1, "yes or no"); c.faultMaySleep = Args.yesNo(args, 0); }),
+      row("supply", "per_cpu N | global N | none", "pages reserved for faults that must not sleep, refilled at context switch (Dynamic Kernel Stacks RFC)", (c, args) -> {
+        if (args.size() == 1 && args.get(0).isWord("none")) { c.supplyPerCpu = 0; return; }
+        String scope = Args.word(args, 0, "per_cpu", "global", "none");
+        Args.count(args, 2, scope + " N (pages)");
+        c.supplyPerCpu = Args.pages(args, 1, PAGE, "supply");
+        c.supplyGlobal = scope.equals("global");
+      }),
+      row("fault_around", "N pages", "pages mapped per stack fault, downwards", (c, args) -> {
+        Args.count(args, 1, "a number of pages");
+        c.faultAround = Args.pages(args, 0, PAGE, "fault_around");
+        if (c.faultAround < 1) throw new SettingError(0, "fault_around must be at least 1 page");
+      }),
+      row("prefault", Args.either(Args.words(Prefault.values())), "touches below the stack pointer before preempt_disable or irq_disable (OSv issue #143)",
+          (c, args) -> c.prefault = Args.only(args, Prefault.values())),
+      row("cache", "per_cpu N | global N | none", "a cache of whole free stacks (Linux cached_stacks, NR_CACHED_STACKS = 2; FreeBSD kstack_cache)", (c, args) -> {
+        String k = Args.word(args, 0, "per_cpu", "global", "none");
+        if (k.equals("none")) { Args.count(args, 1, "none"); c.cache = CacheKind.NONE; c.cacheSize = 0; return; }
+        Args.count(args, 2, k + " N (stacks)");
+        c.cache = k.equals("per_cpu") ? CacheKind.PER_CPU : CacheKind.GLOBAL;
+        c.cacheSize = (int) Args.integer(args, 1, 0, 1 << 20, "cache size");
+      }),
+      row("free", Args.either(Args.words(Free.values())), "when a dead thread's stack is released: at exit, after an RCU grace period, or in finish_task_switch()",
+          (c, args) -> c.free = Args.only(args, Free.values())),
+      row("invalidate", Args.either(Args.words(Invalidate.values())), "TLB invalidation when stack pages are unmapped",
+          (c, args) -> c.invalidate = Args.only(args, Invalidate.values())),
+      row("zero_on_reuse", "yes or no", "memset of a cached stack on reuse (a cost)",
+          (c, args) -> { Args.count(args, 1, "yes or no"); c.zeroOnReuse = Args.yesNo(args, 0); }),
+      row("zero_new", "yes or no", "new stack pages are zeroed (THREADINFO_GFP includes __GFP_ZERO; a cost)",
+          (c, args) -> { Args.count(args, 1, "yes or no"); c.zeroNew = Args.yesNo(args, 0); }),
+      row("vfree", "lazy or eager", "vmalloc unmapping: the lazy purge (lazy_max_pages) or an immediate flush",
+          (c, args) -> { Args.count(args, 1, "lazy or eager"); c.vfreeLazy = Args.word(args, 0, "lazy", "eager").equals("lazy"); })));
+
+  @Override public List<String> keys() { return SETTINGS.keys(); }
+
+  @Override public void set(String key, List<Arg> args) throws SettingError { SETTINGS.set(this, key, args); }
+
+  private static void setPopulate(PolicyConfig c, List<Arg> args) throws SettingError {
     int i = 0;
     String who = "both";
     if (!args.isEmpty() && (args.get(0).isWord("user") || args.get(0).isWord("kernel"))) { who = args.get(0).word(); i = 1; }
@@ -181,17 +168,17 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
     int pages;
     if (how.equals("top")) {
       Args.count(args, i + 2, "top N pages");
-      pages = Args.pages(args, i + 1, pageSize, "populate");
+      pages = Args.pages(args, i + 1, PAGE, "populate");
     } else {
       Args.count(args, i + 1, how);
       pages = how.equals("all") ? POPULATE_ALL : 0;
     }
-    if (!who.equals("kernel")) populateUser = pages;
-    if (!who.equals("user")) populateKernel = pages;
+    if (!who.equals("kernel")) c.populateUser = pages;
+    if (!who.equals("user")) c.populateKernel = pages;
   }
 
   /** {@code grow on fault | on enter to SIZE | on ensure | on switch | never}, several joined by commas. */
-  private void setGrow(List<Arg> args) throws SettingError {
+  private static void setGrow(PolicyConfig c, List<Arg> args) throws SettingError {
     boolean fault = false, ensure = false, sw = false;
     long enter = 0;
     for (int start : starts(args)) {
@@ -208,18 +195,18 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
           default -> {
             Args.word(part, 2, "to");
             Args.count(part, 4, "on enter to SIZE");
-            enter = Args.bytes(part, 3, pageSize, "size mapped on entry");
+            enter = Args.bytes(part, 3, PAGE, "size mapped on entry");
           }
         }
       } catch (SettingError e) {
         throw new SettingError(e.argIndex() < 0 ? -1 : base + e.argIndex(), e.getMessage());
       }
     }
-    growOnFault = fault; growOnEnsure = ensure; growOnEnterTo = enter; growOnSwitch = sw;
+    c.growOnFault = fault; c.growOnEnsure = ensure; c.growOnEnterTo = enter; c.growOnSwitch = sw;
   }
 
   /** {@code shrink never | on leave | on sleep | reclaim unaccessed}, several joined by commas. */
-  private void setShrink(List<Arg> args) throws SettingError {
+  private static void setShrink(PolicyConfig c, List<Arg> args) throws SettingError {
     boolean leave = false, sleep = false, reclaim = false;
     for (int start : starts(args)) {
       List<Arg> part = part(args, start);
@@ -238,7 +225,7 @@ public final class PolicyConfig implements Settable, java.io.Serializable {
         throw new SettingError(e.argIndex() < 0 ? -1 : base + e.argIndex(), e.getMessage());
       }
     }
-    shrinkOnLeave = leave; shrinkOnSleep = sleep; reclaimUnaccessed = reclaim;
+    c.shrinkOnLeave = leave; c.shrinkOnSleep = sleep; c.reclaimUnaccessed = reclaim;
   }
 
   /** Where each comma-separated part of {@code args} starts. */

@@ -1,5 +1,8 @@
 package dev.kss.machine.stack;
 
+import dev.kss.machine.base.Copier;
+import dev.kss.machine.base.State;
+import dev.kss.machine.mem.KernelStack;
 import dev.kss.machine.sched.Task;
 import java.util.function.BiConsumer;
 
@@ -10,7 +13,7 @@ import java.util.function.BiConsumer;
  * (docs.kernel.org/scheduler/sched-ext.html), hooks may stop deciding at any time: after that every
  * method declines and the policy's own mechanisms carry on.
  */
-public interface PolicyHooks extends java.io.Serializable {
+public interface PolicyHooks {
   /** At fork: a stack it holds for {@code t} (see {@link #release}), or null for a new one. */
   KernelStack allocate(Task t, int cpu);
 
@@ -36,4 +39,10 @@ public interface PolicyHooks extends java.io.Serializable {
 
   /** The stacks the hooks keep, by the CPU that released them (for the invariants and stacks.cached). */
   void forEachHeld(BiConsumer<Integer, KernelStack> v);
+
+  /** The hooks of {@code p}, the policy's copy in a copy of the machine; {@code c} copies the stacks they keep. */
+  PolicyHooks copy(Policy p, Copier c);
+
+  /** What of the hooks' state decides the machine's future (the stacks they keep, at least). */
+  void state(State s);
 }

@@ -1,8 +1,8 @@
 package dev.kss.machine.stack;
 
-import dev.kss.machine.Kernel;
 import dev.kss.machine.cost.CostModel.Primitive;
-import dev.kss.machine.metrics.Counter;
+import dev.kss.machine.mem.KernelStack;
+import dev.kss.machine.metrics.Metric;
 
 /**
  * Single, self-consistent steps on a stack for {@link PolicyHooks} implementations: map a given
@@ -15,31 +15,35 @@ public final class StackOps {
 
   /** Maps page {@code p} of {@code s} to frame {@code pfn}, which the caller owns. */
   public static void map(Kernel k, KernelStack s, int p, int pfn, int cpu) {
-    Policy pol = s.policy;
-    if (pol.config.zeroNew) k.chargeZeroing(1);
+    Policy pol = k.policy(s.policy);
+    long start = k.now();
+    if (pol.config.zeroNew) k.clock.chargeZeroing(1);
     k.pageTable.map(s.pageVa(p), pfn, pol.id, cpu);
     k.charge(Primitive.PTE_SET);
     s.setMapped(p, true);
-    k.metrics.add(pol.id, s.live ? Counter.RESIDENT_PAGES : Counter.CACHED_PAGES, 1);
+    k.metrics.add(pol.id, s.live() ? Metric.STACKS_RESIDENT : Metric.STACKS_CACHED, 1);
+    k.probe().map(cpu, k.opThread(), start, k.now() - start, s.pageVa(p), pfn);
   }
 
   /** Clears page {@code p}'s PTE (no TLB invalidation) and returns its frame, which the caller now owns. */
-  public static int unmap(Kernel k, KernelStack s, int p) {
+  public static int unmap(Kernel k, KernelStack s, int p, int cpu) {
     int pfn = k.pageTable.unmap(s.pageVa(p));
-    k.charge(Primitive.PTE_SET);
+    long c = k.charge(Primitive.PTE_SET);
     s.setMapped(p, false);
-    k.metrics.add(s.policy.id, s.live ? Counter.RESIDENT_PAGES : Counter.CACHED_PAGES, -1);
+    k.metrics.add(s.policy, s.live() ? Metric.STACKS_RESIDENT : Metric.STACKS_CACHED, -1);
+    k.probe().unmap(cpu, k.opThread(), k.now() - c, c, s.pageVa(p), pfn);
     return pfn;
   }
 
   /** A released stack the hooks keep: its pages count as cached. */
-  public static void keep(Kernel k, KernelStack s) {
-    k.metrics.add(s.policy.id, Counter.CACHED_PAGES, s.mappedCount());
+  public static void keep(Kernel k, KernelStack s, int cpu) {
+    k.metrics.add(s.policy, Metric.STACKS_CACHED, s.mappedCount());
+    k.probe().cachePut(cpu, k.opThread(), k.now(), 0, s);
   }
 
   /** A kept stack the hooks give up (their ejection): freed as its policy frees stacks. */
   public static void dispose(Kernel k, KernelStack s, int cpu) {
-    k.metrics.add(s.policy.id, Counter.CACHED_PAGES, -s.mappedCount());
-    s.policy.destroy(s, cpu);
+    k.metrics.add(s.policy, Metric.STACKS_CACHED, -s.mappedCount());
+    k.policy(s.policy).destroy(s, cpu);
   }
 }

@@ -1,71 +1,115 @@
 package dev.kss.machine.tlb;
 
-import dev.kss.machine.Kernel;
+import dev.kss.machine.cost.Clock;
 import dev.kss.machine.cost.CostModel.Primitive;
+import dev.kss.machine.mem.Page;
 import dev.kss.machine.mem.PageTable;
-import dev.kss.machine.metrics.Counter;
-import dev.kss.machine.sched.Cpu;
-import dev.kss.machine.stack.PolicyConfig.Invalidate;
+import dev.kss.machine.metrics.Metric;
+import dev.kss.machine.metrics.Metrics;
+import dev.kss.machine.probe.Probe;
+import dev.kss.machine.sched.Task;
 
 /**
- * Accesses through the TLBs and their invalidation. Every access through a TLB entry is checked
- * against the page table: an entry whose PTE changed since the fill (unmapped, or mapped again,
- * even to the same frame) is stale, and the access is counted as {@code violations.stale_tlb}: the
- * hardware would have used it (MODEL.md section 1).
+ * The CPUs' MMUs: each CPU's TLB, the accesses through them and their invalidation. Every access
+ * through a TLB entry is checked against the page table: an entry whose PTE changed since the fill
+ * (unmapped, or mapped again, even to the same frame) is stale, and the access is counted as
+ * {@code violations.stale_tlb}: the hardware would have used it.
+ *
+ * <p>Metrics go to the policy named by each call; {@code thread} is the thread the access or the
+ * invalidation is for, for the probe.
  */
-public final class Mmu implements java.io.Serializable {
+public final class Mmu {
   public enum Access { HIT, FILLED, STALE, NOT_MAPPED }
 
-  private final Kernel k;
+  private final PageTable pageTable;
+  private final TlbConfig config;
+  private final Clock clock;
+  private final Metrics metrics;
+  /** Built on first use: a 4096-CPU machine only pays for the CPUs a scenario uses. */
+  private final Tlb[] tlbs;
+  private Probe probe = Probe.NONE;
   private final int[] gens = new int[4];
 
-  public Mmu(Kernel k) { this.k = k; }
+  public Mmu(PageTable pageTable, TlbConfig config, int cpus, Clock clock, Metrics metrics) {
+    this.pageTable = pageTable;
+    this.config = config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.tlbs = new Tlb[cpus];
+  }
 
-  /** CPU {@code cpu} reads {@code va}; metrics go to {@code policy}. */
-  public Access access(Cpu cpu, long va, int policy) {
-    Tlb tlb = cpu.tlb();
-    long vpn = va >>> 12;
+  private Mmu(Mmu o, PageTable pageTable, Clock clock, Metrics metrics) {
+    this.pageTable = pageTable;
+    this.config = o.config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.tlbs = o.tlbs.clone();
+    for (Tlb t : tlbs) if (t != null) t.share();
+  }
+
+  /** A copy over the copies of the page table, clock and metrics; the TLBs are shared until used. */
+  public Mmu copy(PageTable pageTable, Clock clock, Metrics metrics) { return new Mmu(this, pageTable, clock, metrics); }
+
+  public void setProbe(Probe p) { this.probe = p; }
+
+  /** CPU {@code cpu}'s TLB, to look at (null when it was never used). */
+  public Tlb tlbOf(int cpu) { return tlbs[cpu]; }
+
+  /** CPU {@code cpu}'s TLB to use: made on first use, copied first when another machine may see it. */
+  private Tlb tlb(int cpu) {
+    Tlb t = tlbs[cpu];
+    if (t == null) t = tlbs[cpu] = new Tlb(config);
+    else if (t.isShared()) t = tlbs[cpu] = t.copy();
+    return t;
+  }
+
+  /** CPU {@code cpu} reads {@code va}. */
+  public Access access(int cpu, long va, int policy, Task thread) {
+    Tlb tlb = tlb(cpu);
+    long vpn = Page.number(va);
     long hit = tlb.lookup(vpn);
-    PageTable pt = k.pageTable;
+    PageTable pt = pageTable;
     if (hit != Tlb.MISS) {
       long pte = pt.pte(va);
       if (!PageTable.present(pte) || PageTable.gen(pte) != (int) (hit >>> 32)) {
-        k.metrics.inc(policy, Counter.STALE_TLB);
+        metrics.inc(policy, Metric.STALE_TLB);
+        probe.violation(cpu, thread, clock.now(), Metric.STALE_TLB, va);
         return Access.STALE;
       }
       return Access.HIT;
     }
-    k.metrics.inc(policy, Counter.TLB_MISSES);
-    k.charge(Primitive.PAGE_WALK);
+    metrics.inc(policy, Metric.TLB_MISSES);
+    long walk = clock.charge(Primitive.PAGE_WALK);
     long pte = pt.pte(va);
     if (!PageTable.present(pte)) return Access.NOT_MAPPED;
     pt.setAccessed(va);
     fill(tlb, va, pte, policy);
-    if (k.config.tlb.speculativeFills) {
+    probe.tlbFill(cpu, thread, clock.now() - walk, walk, va);
+    if (config.speculativeFills) {
       // The walker may also fetch the next page down the stack, filling the TLB without
       // setting its accessed bit (Stevens, lkml 2606.2/07188).
-      long below = va - 4096;
+      long below = va - Page.SIZE;
       long p2 = pt.pte(below);
-      if (PageTable.present(p2) && tlb.lookup(below >>> 12) == Tlb.MISS) fill(tlb, below, p2, policy);
+      if (PageTable.present(p2) && tlb.lookup(Page.number(below)) == Tlb.MISS) fill(tlb, below, p2, policy);
     }
     return Access.FILLED;
   }
 
   private void fill(Tlb tlb, long va, long pte, int policy) {
-    long vpn = va >>> 12;
-    if (k.config.tlb.coalesce16k) {
+    long vpn = Page.number(va);
+    if (config.coalesce16k) {
       long baseVa = va & ~0x3fffL;
-      long p0 = k.pageTable.pte(baseVa);
+      long p0 = pageTable.pte(baseVa);
       int pfn0 = PageTable.pfn(p0);
       boolean ok = PageTable.present(p0) && (pfn0 & 3) == 0;
       for (int i = 0; i < 4 && ok; i++) {
-        long pi = k.pageTable.pte(baseVa + i * 4096L);
+        long pi = pageTable.pte(baseVa + Page.bytes(i));
         ok = PageTable.present(pi) && PageTable.pfn(pi) == pfn0 + i;
         gens[i] = PageTable.gen(pi);
       }
       if (ok) {
-        tlb.fillCoalesced(baseVa >>> 12, pfn0, gens);
-        k.metrics.inc(policy, Counter.TLB_COALESCED);
+        tlb.fillCoalesced(Page.number(baseVa), pfn0, gens);
+        metrics.inc(policy, Metric.TLB_COALESCED);
         return;
       }
     }
@@ -78,53 +122,70 @@ public final class Mmu implements java.io.Serializable {
    * (arch/x86/mm/tlb.c); broadcast adds an IPI round to every other CPU (flush_tlb_kernel_range
    * uses on_each_cpu); INVLPGB reaches every CPU without IPIs.
    */
-  public void invalidate(Cpu local, long[] vas, int n, Invalidate mode, int policy) {
+  public void invalidate(int local, long[] vas, int n, Invalidate mode, int policy, Task thread) {
     if (n == 0 || mode == Invalidate.NONE) return;
+    long start = clock.now();
     switch (mode) {
-      case LOCAL -> { flushOn(local, vas, n, policy); chargeFlush(n); }
+      case LOCAL -> {
+        flushOn(local, vas, n, policy);
+        long c = chargeFlush(n);
+        probe.tlbFlush(local, thread, start, c, flushed(n));
+      }
       case BROADCAST -> {
-        for (Cpu c : k.cpus) flushOn(c, vas, n, policy);
-        chargeFlush(n);
-        shootdown(policy);
+        for (int cpu = 0; cpu < tlbs.length; cpu++) flushOn(cpu, vas, n, policy);
+        long c = chargeFlush(n);
+        if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, flushed(n));
+        shootdown(local, policy, thread);
       }
       case INVLPGB -> {
-        for (Cpu c : k.cpus) if (c.hasTlb()) for (int i = 0; i < n; i++) c.tlb().invalidate(vas[i] >>> 12);
-        k.metrics.inc(policy, Counter.TLB_FLUSHES);
-        k.charge(Primitive.INVLPGB);
+        for (int cpu = 0; cpu < tlbs.length; cpu++) if (tlbs[cpu] != null) for (int i = 0; i < n; i++) tlb(cpu).invalidate(Page.number(vas[i]));
+        metrics.inc(policy, Metric.TLB_FLUSHES);
+        long c = clock.charge(Primitive.INVLPGB);
+        probe.tlbFlush(local, thread, start, c, n);
       }
       default -> throw new IllegalStateException();
     }
   }
 
   /** flush_tlb_kernel_range over a large range on every CPU: the lazy vmap purge (a full flush each). */
-  public void flushAllCpus(int policy) {
-    for (Cpu c : k.cpus) {
-      if (c.hasTlb()) c.tlb().flushAll();
-      k.metrics.inc(policy, Counter.TLB_FLUSHES);
+  public void flushAllCpus(int local, int policy, Task thread) {
+    long start = clock.now();
+    for (int cpu = 0; cpu < tlbs.length; cpu++) {
+      if (tlbs[cpu] != null) tlb(cpu).flushAll();
+      metrics.inc(policy, Metric.TLB_FLUSHES);
     }
-    k.charge(Primitive.FULL_FLUSH);
-    shootdown(policy);
+    long c = clock.charge(Primitive.FULL_FLUSH);
+    if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, -1);
+    shootdown(local, policy, thread);
   }
 
-  private void flushOn(Cpu c, long[] vas, int n, int policy) {
-    k.metrics.inc(policy, Counter.TLB_FLUSHES);
-    if (!c.hasTlb()) return;
-    Tlb tlb = c.tlb();
-    if (n > k.config.tlb.flushCeiling) tlb.flushAll();
-    else for (int i = 0; i < n; i++) tlb.invalidate(vas[i] >>> 12);
+  private int flushed(int n) { return n > config.flushCeiling ? -1 : n; }
+
+  private void flushOn(int cpu, long[] vas, int n, int policy) {
+    metrics.inc(policy, Metric.TLB_FLUSHES);
+    if (tlbs[cpu] == null) return;
+    Tlb tlb = tlb(cpu);
+    if (n > config.flushCeiling) tlb.flushAll();
+    else for (int i = 0; i < n; i++) tlb.invalidate(Page.number(vas[i]));
   }
 
-  private void chargeFlush(int n) {
-    if (n > k.config.tlb.flushCeiling) k.charge(Primitive.FULL_FLUSH);
-    else k.charge(Primitive.INVLPG, n);
+  private long chargeFlush(int n) {
+    if (n > config.flushCeiling) return clock.charge(Primitive.FULL_FLUSH);
+    return clock.charge(Primitive.INVLPG, n);
   }
 
-  private void shootdown(int policy) {
-    int targets = k.cpus.length - 1;
+  private void shootdown(int local, int policy, Task thread) {
+    int targets = tlbs.length - 1;
     if (targets == 0) return;
-    k.metrics.inc(policy, Counter.TLB_SHOOTDOWNS);
-    k.metrics.add(policy, Counter.IPIS, targets);
-    k.charge(Primitive.IPI_ROUND);
-    k.charge(Primitive.IPI_TARGET, targets);
+    long start = clock.now();
+    metrics.inc(policy, Metric.TLB_SHOOTDOWNS);
+    metrics.add(policy, Metric.IPIS, targets);
+    long c = clock.charge(Primitive.IPI_ROUND) + clock.charge(Primitive.IPI_TARGET, targets);
+    if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) if (cpu != local) probe.ipi(local, cpu, thread, start);
+    probe.shootdown(local, thread, start, c, targets);
+  }
+
+  public void state(dev.kss.machine.base.State s) {
+    for (Tlb t : tlbs) s.put(t);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kss.machine.tlb;
 
+import dev.kss.machine.base.State;
 import java.util.Arrays;
 
 /**
@@ -10,8 +11,11 @@ import java.util.Arrays;
  * <p>An entry remembers the frame and the PTE generation it was filled from. With 16 KiB coalescing
  * (AMD's PTE coalescing; exact rules unsourced, we take: four PTEs, VA 16 KiB-aligned, frames
  * contiguous and 16 KiB-aligned) one entry covers four pages and remembers four generations.
+ *
+ * <p>Every lookup changes it (the LRU stamps), so a TLB shared with a copy of the machine is never
+ * used again: the MMU that uses it next takes a {@link #copy} first ({@link #share}).
  */
-public final class Tlb implements java.io.Serializable {
+public final class Tlb implements State.Part {
   /** One cached translation as the caller sees it. */
   public static final int MISS = -1;
 
@@ -19,9 +23,44 @@ public final class Tlb implements java.io.Serializable {
   private long clock;
   private final int[] one = new int[4];
 
+  private boolean shared, hashed;
+  private long hash;
+
   public Tlb(TlbConfig c) {
     l1 = new Level(c.l1Entries, c.l1Ways, c.coalesce16k);
     stlb = new Level(c.stlbEntries, c.stlbWays, c.coalesce16k);
+  }
+
+  private Tlb(Tlb o) {
+    l1 = new Level(o.l1);
+    stlb = new Level(o.stlb);
+    clock = o.clock;
+  }
+
+  /** From now on another machine may see it: nobody writes it again. */
+  void share() { shared = true; }
+
+  boolean isShared() { return shared; }
+
+  /** A copy of its own, for the MMU that uses it next. */
+  Tlb copy() { return new Tlb(this); }
+
+  @Override public long stateHash() {
+    if (!hashed) {
+      hash = l1.hash(stlb.hash(clock));
+      hashed = true;
+    }
+    return hash;
+  }
+
+  @Override public boolean sameState(State.Part other) {
+    Tlb b = (Tlb) other;
+    return clock == b.clock && l1.same(b.l1) && stlb.same(b.stlb);
+  }
+
+  private void write() {
+    if (shared) throw new IllegalStateException("a shared TLB is used");
+    hashed = false;
   }
 
   /**
@@ -29,6 +68,7 @@ public final class Tlb implements java.io.Serializable {
    * frame packed as {@code gen << 32 | pfn}, or -1 on a miss.
    */
   public long lookup(long vpn) {
+    write();
     clock++;
     long r = l1.lookup(vpn, clock);
     if (r != MISS) return r;
@@ -39,6 +79,7 @@ public final class Tlb implements java.io.Serializable {
 
   /** Fills one page's translation. */
   public void fill(long vpn, int pfn, int gen) {
+    write();
     clock++;
     one[0] = gen;
     l1.fill(vpn, pfn, one, 0, clock);
@@ -47,6 +88,7 @@ public final class Tlb implements java.io.Serializable {
 
   /** Fills one coalesced entry for the four pages from {@code vpnBase} (16 KiB-aligned). */
   public void fillCoalesced(long vpnBase, int pfnBase, int[] gens) {
+    write();
     clock++;
     long tag = vpnBase | COALESCED;
     l1.fill(tag, pfnBase, gens, 0, clock);
@@ -55,12 +97,14 @@ public final class Tlb implements java.io.Serializable {
 
   /** INVLPG: drops any entry covering {@code vpn}. */
   public void invalidate(long vpn) {
+    write();
     l1.invalidate(vpn);
     stlb.invalidate(vpn);
   }
 
   /** A full flush, global entries included. */
   public void flushAll() {
+    write();
     l1.flush();
     stlb.flush();
   }
@@ -76,7 +120,7 @@ public final class Tlb implements java.io.Serializable {
   static final long COALESCED = 1L << 62;
   private static final long INVALID = -1;
 
-  private static final class Level implements java.io.Serializable {
+  private static final class Level {
     final int sets, ways;
     final boolean coalesce;
     final long[] tag;
@@ -95,6 +139,37 @@ public final class Tlb implements java.io.Serializable {
       pfn = new int[entries];
       gen = new int[entries * 4];
       stamp = new long[entries];
+    }
+
+    Level(Level o) {
+      sets = o.sets;
+      ways = o.ways;
+      coalesce = o.coalesce;
+      tag = o.tag.clone();
+      pfn = o.pfn.clone();
+      gen = o.gen.clone();
+      stamp = o.stamp.clone();
+      lastWay = o.lastWay;
+    }
+
+    /** The valid entries: what they translate and their LRU stamps. */
+    long hash(long h) {
+      for (int w = 0; w < tag.length; w++) {
+        if (tag[w] == INVALID) continue;
+        h = State.mix(State.mix(State.mix(h, w), tag[w]), (long) pfn[w] << 32 ^ stamp[w]);
+        for (int i = 0; i < 4; i++) h = State.mix(h, gen[w * 4 + i]);
+      }
+      return h;
+    }
+
+    boolean same(Level b) {
+      for (int w = 0; w < tag.length; w++) {
+        if (tag[w] != b.tag[w]) return false;
+        if (tag[w] == INVALID) continue;
+        if (pfn[w] != b.pfn[w] || stamp[w] != b.stamp[w]) return false;
+        for (int i = 0; i < 4; i++) if (gen[w * 4 + i] != b.gen[w * 4 + i]) return false;
+      }
+      return true;
     }
 
     /** With coalescing, the four pages of a 16 KiB group share a set, so one lookup finds either kind of entry. */

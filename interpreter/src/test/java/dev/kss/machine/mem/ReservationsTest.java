@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class ReservationsTest {
   private static Reservations fill(boolean contiguous, int stacks) {
-    PhysicalMemory mem = new PhysicalMemory(1L << 30, 1, 1, 4096);
+    PhysicalMemory mem = new PhysicalMemory(1L << 30, 1, 1);
     Reservations r = new Reservations(mem);
     KstackArena a = new KstackArena(0, 4, 1, contiguous, KstackArena.FIRST_IMPORT);
     for (int i = 0; i < stacks; i++) {
@@ -30,7 +30,7 @@ class ReservationsTest {
   }
 
   @Test void aReservationGoesBackWhenItsLastPageIsFreed() {
-    PhysicalMemory mem = new PhysicalMemory(64L << 20, 1, 1, 4096);
+    PhysicalMemory mem = new PhysicalMemory(64L << 20, 1, 1);
     Reservations r = new Reservations(mem);
     r.allocPage(7, 0);
     assertEquals(512, mem.allocatedFrames());

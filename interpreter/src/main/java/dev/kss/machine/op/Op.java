@@ -1,0 +1,73 @@
+package dev.kss.machine.op;
+
+import dev.kss.machine.sched.Task;
+import dev.kss.machine.sched.ThreadKind;
+
+/**
+ * An event the machine accepts, as a value: the interpreter, the REPL and every other driver build
+ * one of these and hand it to {@code Machine.apply}, the one way the model is driven. Threads are
+ * the machine's own {@link Task}s (a copy of the machine has copies of them); CPUs and policies are
+ * numbers.
+ */
+public sealed interface Op {
+  /** The thread it acts on, or null for a machine-wide event. */
+  Task thread();
+
+  /** The keyword of the event in a script, for messages and traces. */
+  String keyword();
+
+  /** A new thread {@code name} on {@code cpu} with a stack of policy {@code policy}; {@code parent} null: none. */
+  record Fork(String name, int cpu, ThreadKind kind, int policy, Task parent) implements Op {
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "fork"; }
+  }
+
+  record Exit(Task thread) implements Op { @Override public String keyword() { return "exit"; } }
+
+  /** User mode to kernel mode (a syscall or an interrupt). */
+  record Enter(Task thread) implements Op { @Override public String keyword() { return "enter"; } }
+
+  record Leave(Task thread) implements Op { @Override public String keyword() { return "leave"; } }
+
+  /** The stack's use becomes {@code bytes}. */
+  record Depth(Task thread, long bytes) implements Op { @Override public String keyword() { return "depth"; } }
+
+  /** Room for {@code bytes} more below the current depth, asked before going deeper. */
+  record Ensure(Task thread, long bytes) implements Op { @Override public String keyword() { return "ensure"; } }
+
+  record PreemptDisable(Task thread) implements Op { @Override public String keyword() { return "preempt_disable"; } }
+
+  record PreemptEnable(Task thread) implements Op { @Override public String keyword() { return "preempt_enable"; } }
+
+  record IrqDisable(Task thread) implements Op { @Override public String keyword() { return "irq_disable"; } }
+
+  record IrqEnable(Task thread) implements Op { @Override public String keyword() { return "irq_enable"; } }
+
+  record Sleep(Task thread) implements Op { @Override public String keyword() { return "sleep"; } }
+
+  /** {@code cpu} -1: where it last ran. */
+  record Wake(Task thread, int cpu) implements Op { @Override public String keyword() { return "wake"; } }
+
+  record Migrate(Task thread, int cpu) implements Op { @Override public String keyword() { return "migrate"; } }
+
+  /** Its CPU switches to it. */
+  record Run(Task thread) implements Op { @Override public String keyword() { return "run"; } }
+
+  /** An object at {@code offset} below the top of its stack becomes reachable from other CPUs. */
+  record Publish(Task thread, long offset) implements Op { @Override public String keyword() { return "publish"; } }
+
+  /** CPU {@code cpu} dereferences the object at {@code offset} in the thread's stack. */
+  record Touch(Task thread, long offset, int cpu) implements Op { @Override public String keyword() { return "touch"; } }
+
+  /** Time passes on every CPU. */
+  record Advance(long ns) implements Op {
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "advance"; }
+  }
+
+  /** synchronize_rcu(): waits until a full grace period has elapsed. */
+  record RcuSync() implements Op {
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "rcu_sync"; }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.kss.machine.stack;
+
+import dev.kss.machine.base.Copier;
+import dev.kss.machine.cost.Clock;
+import dev.kss.machine.cost.CostModel;
+import dev.kss.machine.cost.CostModel.Primitive;
+import dev.kss.machine.mem.PageTable;
+import dev.kss.machine.mem.PhysicalMemory;
+import dev.kss.machine.metrics.Metrics;
+import dev.kss.machine.probe.Probe;
+import dev.kss.machine.rcu.RcuState;
+import dev.kss.machine.sched.Cpu;
+import dev.kss.machine.sched.Scheduler;
+import dev.kss.machine.sched.Task;
+import dev.kss.machine.tlb.Mmu;
+import dev.kss.machine.tlb.TlbConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * What every stack policy runs over, shared by all of them: the one physical memory, page table,
+ * MMUs with their TLBs, scheduler and CPUs, RCU, the clock and cost model, the metrics and the
+ * probe. Each policy keeps its own allocator state on top of it, as if it ran in its own kernel.
+ * The machine's exit and switch paths ({@link TaskExit}, {@link SwitchSteps}) live here too, so
+ * that a mechanism that kills a thread stays inside the stack layer.
+ */
+public final class Kernel {
+  public final Clock clock;
+  public final PhysicalMemory memory;
+  public final PageTable pageTable;
+  public final Mmu mmu;
+  public final Metrics metrics;
+  public final RcuState<Release.Deferred> rcu;
+  public final Scheduler scheduler;
+  final List<Policy> policies;
+  final Release release;
+  final TaskExit exits;
+  final Shrinkers shrinkers;
+  private Probe probe = Probe.NONE;
+  /** The thread of the operation being applied (for the probe's page-level events), or null. */
+  private Task opThread;
+  private int nextStack;
+  /** Which CPUs are in an extended quiescent state now, for RCU. */
+  public final IntPredicate quiescent;
+
+  public Kernel(int cpus, long memoryBytes, int numa, long rcuGpNs, TlbConfig tlb, CostModel costs) {
+    clock = new Clock(costs);
+    memory = new PhysicalMemory(memoryBytes, numa, cpus);
+    pageTable = new PageTable(memory);
+    metrics = new Metrics();
+    mmu = new Mmu(pageTable, tlb, cpus, clock, metrics);
+    rcu = new RcuState<>(cpus, rcuGpNs);
+    Cpu[] cs = new Cpu[cpus];
+    for (int c = 0; c < cpus; c++) cs[c] = new Cpu(c, memory.nodeOf(c));
+    scheduler = new Scheduler(cs, clock, rcu);
+    policies = new ArrayList<>();
+    release = new Release(this);
+    exits = new TaskExit(this);
+    shrinkers = new Shrinkers(this);
+    scheduler.setPath(new SwitchSteps(this));
+    quiescent = c -> scheduler.cpu(c).quiescent();
+  }
+
+  private Kernel(Kernel o, Copier c) {
+    clock = o.clock.copy(o.clock.costs());
+    memory = o.memory.copy();
+    pageTable = o.pageTable.copy(memory);
+    metrics = o.metrics.copy();
+    mmu = o.mmu.copy(pageTable, clock, metrics);
+    rcu = o.rcu.copy(d -> d.copy(c));
+    scheduler = o.scheduler.copy(c, clock, rcu);
+    policies = new ArrayList<>(o.policies.size());
+    for (Policy p : o.policies) policies.add(p.copy(this, c));
+    release = new Release(this);
+    exits = new TaskExit(this);
+    shrinkers = o.shrinkers.copy(this);
+    scheduler.setPath(new SwitchSteps(this));
+    nextStack = o.nextStack;
+    quiescent = x -> scheduler.cpu(x).quiescent();
+  }
+
+  /** An independent copy of the whole kernel: threads, stacks, policies and hooks included. */
+  public Kernel copy(Copier c) { return new Kernel(this, c); }
+
+  public CostModel costs() { return clock.costs(); }
+
+  public int cpus() { return scheduler.cpus(); }
+
+  public Cpu cpu(int id) { return scheduler.cpu(id); }
+
+  public Policy policy(int id) { return policies.get(id); }
+
+  public Policy policyOf(Task t) { return policies.get(t.policy); }
+
+  public List<Policy> policies() { return java.util.Collections.unmodifiableList(policies); }
+
+  /** Adds a policy (its id is its place in the list), with a periodic shrinker when it has one. */
+  public Policy addPolicy(String name, PolicyConfig config, int window) {
+    Policy p = new Policy(name, policies.size(), config, this, window);
+    policies.add(p);
+    if (config.shrinkerEveryNs > 0) shrinkers.add(p);
+    return p;
+  }
+
+  public Probe probe() { return probe; }
+
+  public void setProbe(Probe p) {
+    probe = p;
+    mmu.setProbe(p);
+  }
+
+  public Task opThread() { return opThread; }
+
+  /** The operation now being applied concerns {@code t} (or nothing). */
+  public void setOpThread(Task t) { opThread = t; }
+
+  /** A number for a new stack. */
+  int nextStackSerial() { return nextStack++; }
+
+  public long charge(Primitive p) { return clock.charge(p); }
+
+  public long now() { return clock.now(); }
+
+  /** The kill of a thread by the model (a guard page hit, a fault no policy can serve): do_exit from an oops. */
+  public void kill(Task t, String why) {
+    exits.kill(t, why);
+    tick();   // the oops ends the thread's part of the operation; time-driven work due by now runs
+  }
+
+  /** The thread exits normally. */
+  public void exit(Task t) { exits.exit(t); }
+
+  /** Time-driven work due by now: grace periods that may end, shrinkers whose period came. */
+  public void tick() {
+    release.poll();
+    shrinkers.run();
+  }
+
+  public Release release() { return release; }
+
+  public void state(dev.kss.machine.base.State s) {
+    s.put(clock.now()).put(nextStack);
+    memory.state(s);
+    pageTable.state(s);
+    mmu.state(s);
+    metrics.state(s);
+    rcu.state(s, Release.Deferred::state);
+    scheduler.state(s);
+    for (Task t : scheduler.live()) t.state(s);
+    for (Policy p : policies) p.state(s);
+    shrinkers.state(s);
+  }
+}
