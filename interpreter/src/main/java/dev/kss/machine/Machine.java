@@ -99,34 +99,49 @@ public final class Machine {
 
   /** Applies one operation; returns the thread it acted on (for a fork, the new thread; null for advance and rcu_sync). */
   public Task apply(Op op) {
-    long start = k.now();
-    k.setOpThread(op.thread());
-    int cpu;
-    Task t = op.thread();
-    switch (op) {
-      case Op.Fork f -> { t = fork(f); cpu = f.cpu(); }
-      case Op.Exit e -> { cpu = t.cpu; exit(t); }
-      case Op.Enter e -> { enter(t); cpu = t.cpu; }
-      case Op.Leave e -> { leave(t); cpu = t.cpu; }
-      case Op.Depth d -> { depth(t, d.bytes()); cpu = t.cpu; }
-      case Op.Ensure e -> { ensure(t, e.bytes()); cpu = t.cpu; }
-      case Op.PreemptDisable e -> { preemptDisable(t); cpu = t.cpu; }
-      case Op.PreemptEnable e -> { preemptEnable(t); cpu = t.cpu; }
-      case Op.IrqDisable e -> { irqDisable(t); cpu = t.cpu; }
-      case Op.IrqEnable e -> { irqEnable(t); cpu = t.cpu; }
-      case Op.Sleep e -> { cpu = t.cpu; sleep(t); }
-      case Op.Wake w -> { wake(t, w.cpu()); cpu = t.cpu; }
-      case Op.Migrate m -> { migrate(t, m.cpu()); cpu = m.cpu(); }
-      case Op.Run r -> { k.scheduler.ensureRunning(t, "run"); cpu = t.cpu; }
-      case Op.Publish p -> { publish(t, p.offset()); cpu = t.cpu; }
-      case Op.Touch x -> { touch(t, x.offset(), x.cpu()); cpu = x.cpu(); }
-      case Op.Advance a -> { advance(a.ns()); cpu = -1; }
-      case Op.RcuSync r -> { k.release().sync(); cpu = -1; }
-    }
+    long start = k.probeStart();
+    if (k.probing) k.setOpThread(op.thread());
+    Task t = op.accept(operations);
     k.tick();
-    k.probe().op(op, cpu, t, start, k.now() - start);
-    k.setOpThread(null);
+    if (k.probing) {
+      k.probe().op(op, cpuOf(op, t), t, start, k.now() - start);
+      k.setOpThread(null);
+    }
     return t;
+  }
+
+  /** What each kind of operation does (reached only through {@link #apply}). */
+  private final Op.Visitor<Task> operations = new Op.Visitor<>() {
+    @Override public Task fork(Op.Fork op) { return Machine.this.fork(op); }
+    @Override public Task exit(Op.Exit op) { Machine.this.exit(op.thread()); return op.thread(); }
+    @Override public Task enter(Op.Enter op) { Machine.this.enter(op.thread()); return op.thread(); }
+    @Override public Task leave(Op.Leave op) { Machine.this.leave(op.thread()); return op.thread(); }
+    @Override public Task depth(Op.Depth op) { Machine.this.depth(op.thread(), op.bytes()); return op.thread(); }
+    @Override public Task ensure(Op.Ensure op) { Machine.this.ensure(op.thread(), op.bytes()); return op.thread(); }
+    @Override public Task preemptDisable(Op.PreemptDisable op) { Machine.this.preemptDisable(op.thread()); return op.thread(); }
+    @Override public Task preemptEnable(Op.PreemptEnable op) { Machine.this.preemptEnable(op.thread()); return op.thread(); }
+    @Override public Task irqDisable(Op.IrqDisable op) { Machine.this.irqDisable(op.thread()); return op.thread(); }
+    @Override public Task irqEnable(Op.IrqEnable op) { Machine.this.irqEnable(op.thread()); return op.thread(); }
+    @Override public Task sleep(Op.Sleep op) { Machine.this.sleep(op.thread()); return op.thread(); }
+    @Override public Task wake(Op.Wake op) { Machine.this.wake(op.thread(), op.cpu()); return op.thread(); }
+    @Override public Task migrate(Op.Migrate op) { Machine.this.migrate(op.thread(), op.cpu()); return op.thread(); }
+    @Override public Task run(Op.Run op) { k.scheduler.ensureRunning(op.thread(), "run"); return op.thread(); }
+    @Override public Task publish(Op.Publish op) { Machine.this.publish(op.thread(), op.offset()); return op.thread(); }
+    @Override public Task touch(Op.Touch op) { Machine.this.touch(op.thread(), op.offset(), op.cpu()); return op.thread(); }
+    @Override public Task advance(Op.Advance op) { Machine.this.advance(op.ns()); return null; }
+    @Override public Task rcuSync(Op.RcuSync op) { k.release().sync(); return null; }
+  };
+
+  /** The CPU an operation ran on, for the probe: the touching CPU, the target of a migration, the thread's; -1 for machine-wide ones. */
+  private static int cpuOf(Op op, Task t) {
+    return switch (op) {
+      case Op.Fork f -> f.cpu();
+      case Op.Touch x -> x.cpu();
+      case Op.Migrate m -> m.cpu();
+      case Op.Advance a -> -1;
+      case Op.RcuSync r -> -1;
+      default -> t.cpu;
+    };
   }
 
   private Task fork(Op.Fork f) {
@@ -137,7 +152,7 @@ public final class Machine {
     k.charge(Primitive.TASK_ALLOC);
     Policy policy = k.policy(f.policy());
     Task t = new Task(f.name(), nextTaskId++, f.kind(), policy.id, cpu);
-    k.setOpThread(t);
+    if (k.probing) k.setOpThread(t);
     t.stack = policy.allocate(t, cpu);
     // copy_thread() writes the child's first frame at the top of its new stack.
     if (!t.stack.directMapped) k.mmu.access(cpu, t.stack.pageVa(0), policy.id, t);
@@ -276,7 +291,7 @@ public final class Machine {
     long va = s.pageVa(KernelStack.pageOf(offset));
     if (k.mmu.access(cpu, va, t.policy, t) == Mmu.Access.NOT_MAPPED) {
       k.metrics.inc(t.policy, Metric.UNMAPPED_ACCESS);
-      k.probe().violation(cpu, t, k.now(), Metric.UNMAPPED_ACCESS, va);
+      if (k.probing) k.probe().violation(cpu, t, k.now(), Metric.UNMAPPED_ACCESS, va);
     }
   }
 

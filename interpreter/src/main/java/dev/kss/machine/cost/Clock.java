@@ -11,13 +11,19 @@ import dev.kss.machine.cost.CostModel.Primitive;
  */
 public final class Clock {
   private final CostModel costs;
+  /** The cost table's values by primitive (fixed once the machine is built). */
+  private final long[] ns;
   private long now;
   private long opCost;
 
-  public Clock(CostModel costs) { this.costs = costs; }
+  public Clock(CostModel costs) {
+    this.costs = costs;
+    this.ns = costs.values();
+  }
 
   private Clock(Clock o, CostModel costs) {
     this.costs = costs;
+    this.ns = costs.values();
     this.now = o.now;
     this.opCost = o.opCost;
   }
@@ -30,14 +36,14 @@ public final class Clock {
 
   /** Charges one primitive; returns its cost. */
   public long charge(Primitive p) {
-    long c = costs.get(p);
+    long c = ns[p.ordinal()];
     now += c;
     opCost += c;
     return c;
   }
 
   public long charge(Primitive p, long times) {
-    long c = costs.get(p) * times;
+    long c = ns[p.ordinal()] * times;
     now += c;
     opCost += c;
     return c;
@@ -45,7 +51,7 @@ public final class Clock {
 
   /** Zeroing {@code pages} pages: the 16 KiB memset of the cost table, pro rata. */
   public long chargeZeroing(int pages) {
-    long c = costs.get(Primitive.MEMSET_STACK) * pages / 4;
+    long c = ns[Primitive.MEMSET_STACK.ordinal()] * pages / 4;
     now += c;
     opCost += c;
     return c;

@@ -56,6 +56,9 @@ public final class CostModel implements Settable {
 
   public long get(Primitive p) { return ns[p.ordinal()]; }
 
+  /** The values by primitive ordinal, for the clock (not to be written). */
+  long[] values() { return ns; }
+
   public CostModel copy() {
     CostModel c = new CostModel();
     System.arraycopy(ns, 0, c.ns, 0, ns.length);

@@ -17,8 +17,8 @@ public final class Latency {
   /** The distinct values recorded, ascending, and how often each was. */
   private long[] values, counts;
   private int distinct;
-  /** Where the last value recorded sits (churns repeat the same cost). */
-  private int last;
+  /** A run of equal values not yet counted in the arrays (churns repeat the same cost). */
+  private long runValue = -1, runCount;
   private Histogram histogram;
 
   public Latency() {
@@ -33,34 +33,45 @@ public final class Latency {
     values = Arrays.copyOf(o.values, Math.max(4, o.distinct));
     counts = Arrays.copyOf(o.counts, values.length);
     distinct = o.distinct;
+    runValue = o.runValue;
+    runCount = o.runCount;
   }
 
   public Latency copy() { return new Latency(this); }
 
   public void record(long ns) {
     long v = Math.max(0, ns);
-    if (last < distinct && values[last] == v) counts[last]++;
+    if (v == runValue) runCount++;
     else {
-      int i = Arrays.binarySearch(values, 0, distinct, v);
-      if (i < 0) {
-        i = -i - 1;
-        if (distinct == values.length) {
-          values = Arrays.copyOf(values, distinct * 2);
-          counts = Arrays.copyOf(counts, distinct * 2);
-        }
-        System.arraycopy(values, i, values, i + 1, distinct - i);
-        System.arraycopy(counts, i, counts, i + 1, distinct - i);
-        values[i] = v;
-        counts[i] = 0;
-        distinct++;
-      }
-      counts[i]++;
-      last = i;
+      flush();
+      runValue = v;
+      runCount = 1;
     }
     count++;
     sum += ns;
-    max = Math.max(max, ns);
+    if (ns > max) max = ns;
+  }
+
+  /** Counts the run in the arrays. */
+  private void flush() {
+    if (runCount == 0) return;
     histogram = null;
+    int i = Arrays.binarySearch(values, 0, distinct, runValue);
+    if (i < 0) {
+      i = -i - 1;
+      if (distinct == values.length) {
+        values = Arrays.copyOf(values, distinct * 2);
+        counts = Arrays.copyOf(counts, distinct * 2);
+      }
+      System.arraycopy(values, i, values, i + 1, distinct - i);
+      System.arraycopy(counts, i, counts, i + 1, distinct - i);
+      values[i] = runValue;
+      counts[i] = 0;
+      distinct++;
+    }
+    counts[i] += runCount;
+    runCount = 0;
+    runValue = -1;
   }
 
   public long count() { return count; }
@@ -69,6 +80,7 @@ public final class Latency {
 
   public long percentile(double p) {
     if (count == 0) return 0;
+    flush();
     if (histogram == null) {
       histogram = new Histogram(3);
       for (int i = 0; i < distinct; i++) histogram.recordValueWithCount(values[i], counts[i]);
@@ -77,6 +89,7 @@ public final class Latency {
   }
 
   void state(State s) {
+    flush();   // the same values in any order of runs read the same
     s.put(count).put(sum).put(max).put(values, 0, distinct).put(counts, 0, distinct);
   }
 }

@@ -16,57 +16,130 @@ public sealed interface Op {
   /** The keyword of the event in a script, for messages and traces. */
   String keyword();
 
+  /** Calls the visitor's method for this kind of operation (the machine applies operations this way). */
+  <R> R accept(Visitor<R> v);
+
+  /** One method per kind of operation. */
+  interface Visitor<R> {
+    R fork(Fork op);
+    R exit(Exit op);
+    R enter(Enter op);
+    R leave(Leave op);
+    R depth(Depth op);
+    R ensure(Ensure op);
+    R preemptDisable(PreemptDisable op);
+    R preemptEnable(PreemptEnable op);
+    R irqDisable(IrqDisable op);
+    R irqEnable(IrqEnable op);
+    R sleep(Sleep op);
+    R wake(Wake op);
+    R migrate(Migrate op);
+    R run(Run op);
+    R publish(Publish op);
+    R touch(Touch op);
+    R advance(Advance op);
+    R rcuSync(RcuSync op);
+  }
+
   /** A new thread {@code name} on {@code cpu} with a stack of policy {@code policy}; {@code parent} null: none. */
   record Fork(String name, int cpu, ThreadKind kind, int policy, Task parent) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.fork(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "fork"; }
   }
 
-  record Exit(Task thread) implements Op { @Override public String keyword() { return "exit"; } }
+  record Exit(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.exit(this); }
+    @Override public String keyword() { return "exit"; }
+  }
 
   /** User mode to kernel mode (a syscall or an interrupt). */
-  record Enter(Task thread) implements Op { @Override public String keyword() { return "enter"; } }
+  record Enter(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.enter(this); }
+    @Override public String keyword() { return "enter"; }
+  }
 
-  record Leave(Task thread) implements Op { @Override public String keyword() { return "leave"; } }
+  record Leave(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.leave(this); }
+    @Override public String keyword() { return "leave"; }
+  }
 
   /** The stack's use becomes {@code bytes}. */
-  record Depth(Task thread, long bytes) implements Op { @Override public String keyword() { return "depth"; } }
+  record Depth(Task thread, long bytes) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.depth(this); }
+    @Override public String keyword() { return "depth"; }
+  }
 
   /** Room for {@code bytes} more below the current depth, asked before going deeper. */
-  record Ensure(Task thread, long bytes) implements Op { @Override public String keyword() { return "ensure"; } }
+  record Ensure(Task thread, long bytes) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.ensure(this); }
+    @Override public String keyword() { return "ensure"; }
+  }
 
-  record PreemptDisable(Task thread) implements Op { @Override public String keyword() { return "preempt_disable"; } }
+  record PreemptDisable(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.preemptDisable(this); }
+    @Override public String keyword() { return "preempt_disable"; }
+  }
 
-  record PreemptEnable(Task thread) implements Op { @Override public String keyword() { return "preempt_enable"; } }
+  record PreemptEnable(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.preemptEnable(this); }
+    @Override public String keyword() { return "preempt_enable"; }
+  }
 
-  record IrqDisable(Task thread) implements Op { @Override public String keyword() { return "irq_disable"; } }
+  record IrqDisable(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.irqDisable(this); }
+    @Override public String keyword() { return "irq_disable"; }
+  }
 
-  record IrqEnable(Task thread) implements Op { @Override public String keyword() { return "irq_enable"; } }
+  record IrqEnable(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.irqEnable(this); }
+    @Override public String keyword() { return "irq_enable"; }
+  }
 
-  record Sleep(Task thread) implements Op { @Override public String keyword() { return "sleep"; } }
+  record Sleep(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.sleep(this); }
+    @Override public String keyword() { return "sleep"; }
+  }
 
   /** {@code cpu} -1: where it last ran. */
-  record Wake(Task thread, int cpu) implements Op { @Override public String keyword() { return "wake"; } }
+  record Wake(Task thread, int cpu) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.wake(this); }
+    @Override public String keyword() { return "wake"; }
+  }
 
-  record Migrate(Task thread, int cpu) implements Op { @Override public String keyword() { return "migrate"; } }
+  record Migrate(Task thread, int cpu) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.migrate(this); }
+    @Override public String keyword() { return "migrate"; }
+  }
 
   /** Its CPU switches to it. */
-  record Run(Task thread) implements Op { @Override public String keyword() { return "run"; } }
+  record Run(Task thread) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.run(this); }
+    @Override public String keyword() { return "run"; }
+  }
 
   /** An object at {@code offset} below the top of its stack becomes reachable from other CPUs. */
-  record Publish(Task thread, long offset) implements Op { @Override public String keyword() { return "publish"; } }
+  record Publish(Task thread, long offset) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.publish(this); }
+    @Override public String keyword() { return "publish"; }
+  }
 
   /** CPU {@code cpu} dereferences the object at {@code offset} in the thread's stack. */
-  record Touch(Task thread, long offset, int cpu) implements Op { @Override public String keyword() { return "touch"; } }
+  record Touch(Task thread, long offset, int cpu) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.touch(this); }
+    @Override public String keyword() { return "touch"; }
+  }
 
   /** Time passes on every CPU. */
   record Advance(long ns) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.advance(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "advance"; }
   }
 
   /** synchronize_rcu(): waits until a full grace period has elapsed. */
   record RcuSync() implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.rcuSync(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "rcu_sync"; }
   }

@@ -30,15 +30,15 @@ final class Growth {
   boolean fault(Task t, int page) {
     KernelStack s = t.stack;
     PolicyConfig c = p.config;
-    long start = k.now();
+    long start = k.probeStart();
     k.metrics.inc(p.id, Metric.FAULTS_STACK);
     k.charge(Primitive.STACK_FAULT);
-    k.probe().fault(t.cpu, t, start, k.now() - start, page);
+    if (k.probing) k.probe().fault(t.cpu, t, start, k.now() - start, page);
     PolicyHooks hooks = p.hooks();
     boolean handled = hooks != null && hooks.fault(t, page);
     if (!handled && !c.growOnFault) {
       k.metrics.inc(p.id, Metric.OVERFLOW);
-      k.probe().violation(t.cpu, t, k.now(), Metric.OVERFLOW, s.pageVa(page));
+      if (k.probing) k.probe().violation(t.cpu, t, k.now(), Metric.OVERFLOW, s.pageVa(page));
       k.kill(t, "was killed: it touched unmapped page " + page + " of its stack, which this policy never maps on a fault");
       return false;
     }
@@ -53,7 +53,7 @@ final class Growth {
 
   private void violation(Task t, Metric m, long va) {
     k.metrics.inc(p.id, m);
-    k.probe().violation(t.cpu, t, k.now(), m, va);
+    if (k.probing) k.probe().violation(t.cpu, t, k.now(), m, va);
   }
 
   /** Kernel entry maps the top {@code grow on enter to} bytes (Tatashin's enter_from_user_mode variant). */

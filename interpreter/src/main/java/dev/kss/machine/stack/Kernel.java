@@ -34,11 +34,15 @@ public final class Kernel {
   public final RcuState<Release.Deferred> rcu;
   public final Scheduler scheduler;
   final List<Policy> policies;
+  /** The same, as an array: a thread's policy is looked up on nearly every step of an event. */
+  private Policy[] byId = new Policy[4];
   final Release release;
   final TaskExit exits;
   final Shrinkers shrinkers;
   private Probe probe = Probe.NONE;
-  /** The thread of the operation being applied (for the probe's page-level events), or null. */
+  /** Whether anybody listens: each probe call is guarded by it, so with no listener an event pays one test. */
+  public boolean probing;
+  /** The thread of the operation being applied, for the probe's page-level events (kept only while somebody listens), or null. */
   private Task opThread;
   private int nextStack;
   /** Which CPUs are in an extended quiescent state now, for RCU. */
@@ -71,7 +75,7 @@ public final class Kernel {
     rcu = o.rcu.copy(d -> d.copy(c));
     scheduler = o.scheduler.copy(c, clock, rcu);
     policies = new ArrayList<>(o.policies.size());
-    for (Policy p : o.policies) policies.add(p.copy(this, c));
+    for (Policy p : o.policies) index(p.copy(this, c));
     release = new Release(this);
     exits = new TaskExit(this);
     shrinkers = o.shrinkers.copy(this);
@@ -89,16 +93,22 @@ public final class Kernel {
 
   public Cpu cpu(int id) { return scheduler.cpu(id); }
 
-  public Policy policy(int id) { return policies.get(id); }
+  public Policy policy(int id) { return byId[id]; }
 
-  public Policy policyOf(Task t) { return policies.get(t.policy); }
+  public Policy policyOf(Task t) { return byId[t.policy]; }
+
+  private void index(Policy p) {
+    policies.add(p);
+    if (p.id >= byId.length) byId = java.util.Arrays.copyOf(byId, Math.max(p.id + 1, byId.length * 2));
+    byId[p.id] = p;
+  }
 
   public List<Policy> policies() { return java.util.Collections.unmodifiableList(policies); }
 
   /** Adds a policy (its id is its place in the list), with a periodic shrinker when it has one. */
   public Policy addPolicy(String name, PolicyConfig config, int window) {
     Policy p = new Policy(name, policies.size(), config, this, window);
-    policies.add(p);
+    index(p);
     if (config.shrinkerEveryNs > 0) shrinkers.add(p);
     return p;
   }
@@ -107,10 +117,14 @@ public final class Kernel {
 
   public void setProbe(Probe p) {
     probe = p;
+    probing = p != Probe.NONE;
     mmu.setProbe(p);
   }
 
   public Task opThread() { return opThread; }
+
+  /** Now, when somebody listens (the start of something the probe will hear of); 0 otherwise, at no cost. */
+  public long probeStart() { return probing ? clock.now() : 0; }
 
   /** The operation now being applied concerns {@code t} (or nothing). */
   public void setOpThread(Task t) { opThread = t; }
@@ -133,8 +147,8 @@ public final class Kernel {
 
   /** Time-driven work due by now: grace periods that may end, shrinkers whose period came. */
   public void tick() {
-    release.poll();
-    shrinkers.run();
+    if (rcu.active()) release.poll();
+    if (shrinkers.any()) shrinkers.run();
   }
 
   public Release release() { return release; }

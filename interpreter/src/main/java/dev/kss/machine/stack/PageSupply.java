@@ -58,13 +58,13 @@ final class PageSupply {
     int s = slot(cpu);
     if (pages[s] == null) pages[s] = new int[capacity];
     int missing = capacity - count[s];
-    long start = k.now();
+    long start = k.probeStart();
     for (int i = 0; i < missing; i++) {
       pages[s][count[s]++] = k.memory.alloc(0, cpu);
       k.charge(Primitive.PAGE_ALLOC);
     }
     k.metrics.add(p.id, Metric.SUPPLY_RESIDENT, missing);
-    if (missing > 0) k.probe().supplyRefill(cpu, k.opThread(), start, k.now() - start, missing);
+    if (missing > 0 && k.probing) k.probe().supplyRefill(cpu, k.opThread(), start, k.now() - start, missing);
   }
 
   /** A page for a fault that cannot sleep; an empty supply is a violation (the RFC panics; we count it and carry on). */
@@ -76,7 +76,7 @@ final class PageSupply {
       return pages[s][--count[s]];
     }
     k.metrics.inc(p.id, Metric.SUPPLY_EXHAUSTED);
-    k.probe().violation(cpu, k.opThread(), k.now(), Metric.SUPPLY_EXHAUSTED, 0);
+    if (k.probing) k.probe().violation(cpu, k.opThread(), k.now(), Metric.SUPPLY_EXHAUSTED, 0);
     k.charge(Primitive.PAGE_ALLOC);
     return k.memory.alloc(0, cpu);
   }

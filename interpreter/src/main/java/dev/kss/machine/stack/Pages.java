@@ -27,14 +27,14 @@ final class Pages {
   }
 
   void mapFrame(KernelStack s, int page, int pfn, int cpu) {
-    long start = k.now();
+    long start = k.probeStart();
     if (p.config.zeroNew) k.clock.chargeZeroing(1);
     long va = s.pageVa(page);
     k.pageTable.map(va, pfn, p.id, cpu);
     k.charge(Primitive.PTE_SET);
     s.setMapped(page, true);
     if (s.live()) k.metrics.add(p.id, Metric.STACKS_RESIDENT, 1);
-    k.probe().map(cpu, k.opThread(), start, k.now() - start, va, pfn);
+    if (k.probing) k.probe().map(cpu, k.opThread(), start, k.now() - start, va, pfn);
   }
 
   /** Clears page {@code page}'s PTE (no TLB invalidation) and returns its frame. */
@@ -44,7 +44,7 @@ final class Pages {
     long c = k.charge(Primitive.PTE_SET);
     s.setMapped(page, false);
     if (s.live()) k.metrics.add(p.id, Metric.STACKS_RESIDENT, -1);
-    k.probe().unmap(cpu, k.opThread(), k.now() - c, c, va, pfn);
+    if (k.probing) k.probe().unmap(cpu, k.opThread(), k.now() - c, c, va, pfn);
     return pfn;
   }
 

@@ -108,7 +108,7 @@ public final class Policy {
     k.metrics.inc(id, Metric.ALLOC_COUNT);
     KernelStack kept = hooks != null ? hooks.allocate(t, cpu) : null;
     if (kept != null || cache != null) {
-      long start = k.now();
+      long start = k.probeStart();
       k.charge(Primitive.CACHE_OP);
       KernelStack s = kept != null ? kept : cache.take(cpu);
       if (s != null) {
@@ -117,7 +117,7 @@ public final class Policy {
         k.metrics.add(id, Metric.STACKS_RESIDENT, s.mappedCount());
         s.setLive(true);
         if (config.zeroOnReuse) k.clock.chargeZeroing(s.mappedCount());
-        k.probe().cacheTake(cpu, t, start, k.now() - start, s);
+        if (k.probing) k.probe().cacheTake(cpu, t, start, k.now() - start, s);
         population.populate(s, t.kind, cpu);
         return s;
       }
@@ -136,7 +136,7 @@ public final class Policy {
   boolean tryCache(KernelStack s, int cpu) {
     if (hooks != null && hooks.release(s, cpu)) return true;
     if (cache == null) return false;
-    long start = k.now();
+    long start = k.probeStart();
     k.charge(Primitive.CACHE_OP);
     // A cached stack of a growing policy goes back to its smallest initial population, so that a
     // reused stack looks like a new one (our choice; the RFC does not say).
@@ -144,11 +144,11 @@ public final class Policy {
     if (!s.directMapped && keep < config.stackPages()) pages.unmapBelow(s, keep, cpu, false);
     if (!cache.put(s, cpu)) {
       k.metrics.inc(id, Metric.CACHE_DROPPED);
-      k.probe().cacheDrop(cpu, k.opThread(), k.now(), s);
+      if (k.probing) k.probe().cacheDrop(cpu, k.opThread(), k.now(), s);
       return false;
     }
     k.metrics.add(id, Metric.STACKS_CACHED, s.mappedCount());
-    k.probe().cachePut(cpu, k.opThread(), start, k.now() - start, s);
+    if (k.probing) k.probe().cachePut(cpu, k.opThread(), start, k.now() - start, s);
     return true;
   }
 

@@ -57,15 +57,15 @@ public final class Release {
   }
 
   private void call(Deferred d) {
-    if (k.rcu.call(d, k.now(), k.quiescent)) k.probe().gracePeriodStart(k.now());
+    if (k.rcu.call(d, k.now(), k.quiescent) && k.probing) k.probe().gracePeriodStart(k.now());
   }
 
   /** Ends the grace period if it is due and runs its callbacks; true when a synchronize_rcu() it carried is over. */
   boolean poll() {
     List<Deferred> batch = k.rcu.poll(k.now(), k.quiescent);
     if (batch.isEmpty()) return false;
-    k.probe().gracePeriodEnd(k.now());
-    if (k.rcu.active()) k.probe().gracePeriodStart(k.now());
+    if (k.probing) k.probe().gracePeriodEnd(k.now());
+    if (k.rcu.active() && k.probing) k.probe().gracePeriodStart(k.now());
     boolean synced = false;
     for (Deferred d : batch) {
       if (d == SYNC) { synced = true; continue; }

@@ -21,6 +21,8 @@ final class Shrinkers {
     return s;
   }
 
+  boolean any() { return !policies.isEmpty(); }
+
   void add(Policy p) {
     policies.add(p);
     next = Arrays.copyOf(next, policies.size());

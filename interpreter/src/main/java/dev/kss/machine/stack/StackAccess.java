@@ -41,12 +41,12 @@ public final class StackAccess {
   public boolean overflow(Task t, long bytes) {
     if (p.hasGuard()) {
       k.metrics.inc(p.id, Metric.OVERFLOW);
-      k.probe().violation(t.cpu, t, k.now(), Metric.OVERFLOW, t.stack.pageVa(t.stack.pages));
+      if (k.probing) k.probe().violation(t.cpu, t, k.now(), Metric.OVERFLOW, t.stack.pageVa(t.stack.pages));
       k.kill(t, "was killed by a stack overflow (" + bytes + " bytes into a " + t.stack.size() + "-byte stack hit the guard page)");
       return false;
     }
     k.metrics.inc(p.id, Metric.SILENT_OVERFLOW);
-    k.probe().violation(t.cpu, t, k.now(), Metric.SILENT_OVERFLOW, t.stack.pageVa(t.stack.pages));
+    if (k.probing) k.probe().violation(t.cpu, t, k.now(), Metric.SILENT_OVERFLOW, t.stack.pageVa(t.stack.pages));
     return true;
   }
 }

@@ -16,13 +16,13 @@ public final class StackOps {
   /** Maps page {@code p} of {@code s} to frame {@code pfn}, which the caller owns. */
   public static void map(Kernel k, KernelStack s, int p, int pfn, int cpu) {
     Policy pol = k.policy(s.policy);
-    long start = k.now();
+    long start = k.probeStart();
     if (pol.config.zeroNew) k.clock.chargeZeroing(1);
     k.pageTable.map(s.pageVa(p), pfn, pol.id, cpu);
     k.charge(Primitive.PTE_SET);
     s.setMapped(p, true);
     k.metrics.add(pol.id, s.live() ? Metric.STACKS_RESIDENT : Metric.STACKS_CACHED, 1);
-    k.probe().map(cpu, k.opThread(), start, k.now() - start, s.pageVa(p), pfn);
+    if (k.probing) k.probe().map(cpu, k.opThread(), start, k.now() - start, s.pageVa(p), pfn);
   }
 
   /** Clears page {@code p}'s PTE (no TLB invalidation) and returns its frame, which the caller now owns. */
@@ -31,14 +31,14 @@ public final class StackOps {
     long c = k.charge(Primitive.PTE_SET);
     s.setMapped(p, false);
     k.metrics.add(s.policy, s.live() ? Metric.STACKS_RESIDENT : Metric.STACKS_CACHED, -1);
-    k.probe().unmap(cpu, k.opThread(), k.now() - c, c, s.pageVa(p), pfn);
+    if (k.probing) k.probe().unmap(cpu, k.opThread(), k.now() - c, c, s.pageVa(p), pfn);
     return pfn;
   }
 
   /** A released stack the hooks keep: its pages count as cached. */
   public static void keep(Kernel k, KernelStack s, int cpu) {
     k.metrics.add(s.policy, Metric.STACKS_CACHED, s.mappedCount());
-    k.probe().cachePut(cpu, k.opThread(), k.now(), 0, s);
+    if (k.probing) k.probe().cachePut(cpu, k.opThread(), k.now(), 0, s);
   }
 
   /** A kept stack the hooks give up (their ejection): freed as its policy frees stacks. */

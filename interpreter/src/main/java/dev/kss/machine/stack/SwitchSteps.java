@@ -31,6 +31,6 @@ final class SwitchSteps implements SwitchPath {
   @Override public void switched(Cpu cpu, Task prev, Task next, long cost) {
     Task owner = next != null ? next : prev;
     if (owner != null) k.metrics.record(owner.policy, Latency.Op.SWITCH, cost);
-    k.probe().contextSwitch(cpu.id, prev, next, k.now() - cost, cost);
+    if (k.probing) k.probe().contextSwitch(cpu.id, prev, next, k.now() - cost, cost);
   }
 }

@@ -33,7 +33,7 @@ final class TaskExit {
     t.irqCount = 0;
     p.retire(t.stack);
     k.release.atDeath(t, cpuId);
-    k.probe().death(cpuId, t, k.now(), why);
+    if (k.probing) k.probe().death(cpuId, t, k.now(), why);
     if (cpu.current() == t) k.scheduler.switchTo(cpu, null);
   }
 }

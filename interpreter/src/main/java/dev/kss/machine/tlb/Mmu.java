@@ -28,6 +28,8 @@ public final class Mmu {
   /** Built on first use: a 4096-CPU machine only pays for the CPUs a scenario uses. */
   private final Tlb[] tlbs;
   private Probe probe = Probe.NONE;
+  /** Whether anybody listens: no listener, no cost (not even the arguments). */
+  private boolean probing;
   private final int[] gens = new int[4];
 
   public Mmu(PageTable pageTable, TlbConfig config, int cpus, Clock clock, Metrics metrics) {
@@ -50,7 +52,10 @@ public final class Mmu {
   /** A copy over the copies of the page table, clock and metrics; the TLBs are shared until used. */
   public Mmu copy(PageTable pageTable, Clock clock, Metrics metrics) { return new Mmu(this, pageTable, clock, metrics); }
 
-  public void setProbe(Probe p) { this.probe = p; }
+  public void setProbe(Probe p) {
+    this.probe = p;
+    this.probing = p != Probe.NONE;
+  }
 
   /** CPU {@code cpu}'s TLB, to look at (null when it was never used). */
   public Tlb tlbOf(int cpu) { return tlbs[cpu]; }
@@ -73,7 +78,7 @@ public final class Mmu {
       long pte = pt.pte(va);
       if (!PageTable.present(pte) || PageTable.gen(pte) != (int) (hit >>> 32)) {
         metrics.inc(policy, Metric.STALE_TLB);
-        probe.violation(cpu, thread, clock.now(), Metric.STALE_TLB, va);
+        if (probing) probe.violation(cpu, thread, clock.now(), Metric.STALE_TLB, va);
         return Access.STALE;
       }
       return Access.HIT;
@@ -84,7 +89,7 @@ public final class Mmu {
     if (!PageTable.present(pte)) return Access.NOT_MAPPED;
     pt.setAccessed(va);
     fill(tlb, va, pte, policy);
-    probe.tlbFill(cpu, thread, clock.now() - walk, walk, va);
+    if (probing) probe.tlbFill(cpu, thread, clock.now() - walk, walk, va);
     if (config.speculativeFills) {
       // The walker may also fetch the next page down the stack, filling the TLB without
       // setting its accessed bit (Stevens, lkml 2606.2/07188).
@@ -129,19 +134,19 @@ public final class Mmu {
       case LOCAL -> {
         flushOn(local, vas, n, policy);
         long c = chargeFlush(n);
-        probe.tlbFlush(local, thread, start, c, flushed(n));
+        if (probing) probe.tlbFlush(local, thread, start, c, flushed(n));
       }
       case BROADCAST -> {
         for (int cpu = 0; cpu < tlbs.length; cpu++) flushOn(cpu, vas, n, policy);
         long c = chargeFlush(n);
-        if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, flushed(n));
+        if (probing) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, flushed(n));
         shootdown(local, policy, thread);
       }
       case INVLPGB -> {
         for (int cpu = 0; cpu < tlbs.length; cpu++) if (tlbs[cpu] != null) for (int i = 0; i < n; i++) tlb(cpu).invalidate(Page.number(vas[i]));
         metrics.inc(policy, Metric.TLB_FLUSHES);
         long c = clock.charge(Primitive.INVLPGB);
-        probe.tlbFlush(local, thread, start, c, n);
+        if (probing) probe.tlbFlush(local, thread, start, c, n);
       }
       default -> throw new IllegalStateException();
     }
@@ -155,7 +160,7 @@ public final class Mmu {
       metrics.inc(policy, Metric.TLB_FLUSHES);
     }
     long c = clock.charge(Primitive.FULL_FLUSH);
-    if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, -1);
+    if (probing) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, -1);
     shootdown(local, policy, thread);
   }
 
@@ -181,8 +186,8 @@ public final class Mmu {
     metrics.inc(policy, Metric.TLB_SHOOTDOWNS);
     metrics.add(policy, Metric.IPIS, targets);
     long c = clock.charge(Primitive.IPI_ROUND) + clock.charge(Primitive.IPI_TARGET, targets);
-    if (probe != Probe.NONE) for (int cpu = 0; cpu < tlbs.length; cpu++) if (cpu != local) probe.ipi(local, cpu, thread, start);
-    probe.shootdown(local, thread, start, c, targets);
+    if (probing) for (int cpu = 0; cpu < tlbs.length; cpu++) if (cpu != local) probe.ipi(local, cpu, thread, start);
+    if (probing) probe.shootdown(local, thread, start, c, targets);
   }
 
   public void state(dev.kss.machine.base.State s) {

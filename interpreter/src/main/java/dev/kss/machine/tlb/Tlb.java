@@ -23,8 +23,10 @@ public final class Tlb implements State.Part {
   private long clock;
   private final int[] one = new int[4];
 
-  private boolean shared, hashed;
-  private long hash;
+  private boolean shared;
+  /** Bumped by every change a lookup does not make (fills, invalidations, flushes); with the clock it dates the cached hash. */
+  private long version;
+  private long hashClock = -1, hashVersion = -1, hash;
 
   public Tlb(TlbConfig c) {
     l1 = new Level(c.l1Entries, c.l1Ways, c.coalesce16k);
@@ -46,9 +48,10 @@ public final class Tlb implements State.Part {
   Tlb copy() { return new Tlb(this); }
 
   @Override public long stateHash() {
-    if (!hashed) {
+    if (hashClock != clock || hashVersion != version) {
       hash = l1.hash(stlb.hash(clock));
-      hashed = true;
+      hashClock = clock;
+      hashVersion = version;
     }
     return hash;
   }
@@ -58,9 +61,10 @@ public final class Tlb implements State.Part {
     return clock == b.clock && l1.same(b.l1) && stlb.same(b.stlb);
   }
 
+  /** A change besides a lookup's LRU stamps (a lookup moves the clock, which dates the hash too). */
   private void write() {
-    if (shared) throw new IllegalStateException("a shared TLB is used");
-    hashed = false;
+    if (shared) throw new IllegalStateException("a shared TLB is written");
+    version++;
   }
 
   /**
@@ -68,8 +72,7 @@ public final class Tlb implements State.Part {
    * frame packed as {@code gen << 32 | pfn}, or -1 on a miss.
    */
   public long lookup(long vpn) {
-    write();
-    clock++;
+    clock++;   // a shared TLB is never looked up: the MMU copies it first
     long r = l1.lookup(vpn, clock);
     if (r != MISS) return r;
     r = stlb.lookup(vpn, clock);
