@@ -16,14 +16,18 @@ public final class Copier {
   private final Object[][] bySerial = {new Object[64], new Object[64]};
   private final IdentityHashMap<Object, Object> byIdentity = new IdentityHashMap<>();
 
-  /** The copy of {@code original} (of {@code kind}, numbered {@code serial}), made by {@code make} the first time. */
+  /**
+   * The copy of {@code original} (of {@code kind}, numbered {@code serial}), made by {@code make}
+   * the first time; the maker is given this copier, so that it need not capture it (no allocation
+   * per object: a machine copy makes thousands).
+   */
   @SuppressWarnings("unchecked")
-  public <T> T copy(int kind, int serial, T original, UnaryOperator<T> make) {
+  public <T> T copy(int kind, int serial, T original, java.util.function.BiFunction<T, Copier, T> make) {
     if (original == null) return null;
     Object[] table = bySerial[kind];
     if (serial >= table.length) table = bySerial[kind] = java.util.Arrays.copyOf(table, Math.max(serial + 1, table.length * 2));
     Object c = table[serial];
-    if (c == null) c = table[serial] = make.apply(original);
+    if (c == null) c = table[serial] = make.apply(original, this);
     return (T) c;
   }
 

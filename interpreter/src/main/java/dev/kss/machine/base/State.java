@@ -22,23 +22,47 @@ public final class State {
   }
 
   private final boolean recording;
+  /** When comparing: the recording compared against, and whether everything so far matched it. */
+  private final State against;
+  private boolean same = true;
   private long hash = 0x243F6A8885A308D3L;
   private long[] values;
   private int n;
   private Object[] objects;
   private int m;
 
-  private State(boolean recording) {
+  private State(boolean recording, int objects) {
     this.recording = recording;
+    this.against = null;
     if (recording) {
-      values = new long[256];
-      objects = new Object[16];
+      values = new long[256 + 2 * objects];
+      this.objects = new Object[objects];
     }
   }
 
-  public static State hashing() { return new State(false); }
+  private State(State against) {
+    this.recording = false;
+    this.against = against;
+  }
 
-  public static State recording() { return new State(true); }
+  /**
+   * A state that compares what is put into it with {@code recorded}, as it comes, without
+   * recording it: {@link #matches} says whether it was the same (Machine.sameState).
+   */
+  public static State comparing(State recorded) {
+    if (!recorded.recording) throw new IllegalStateException("only a recorded state is compared against");
+    return new State(recorded);
+  }
+
+  /** For a comparing state: whether everything put matched the recording, and nothing of it was left over. */
+  public boolean matches() { return same && n == against.n && m == against.m; }
+
+  public static State hashing() { return new State(false, 0); }
+
+  public static State recording() { return recording(16); }
+
+  /** A recording with room for about {@code objects} parts (the machine's threads, say) before it grows. */
+  public static State recording(int objects) { return new State(true, Math.max(16, objects)); }
 
   public static long mix(long h, long v) {
     h += v * 0x9E3779B97F4A7C15L;
@@ -46,7 +70,10 @@ public final class State {
   }
 
   public State put(long v) {
-    if (!recording) hash = mix(hash, v);
+    if (against != null) {
+      if (same && (n >= against.n || against.values[n] != v)) same = false;
+      n++;
+    } else if (!recording) hash = mix(hash, v);
     else {
       if (n == values.length) values = Arrays.copyOf(values, n * 2);
       values[n++] = v;
@@ -72,17 +99,22 @@ public final class State {
 
   /** A string (or null), by its hash here, by its characters when compared. */
   public State put(String s) {
-    if (!recording) return put(s == null ? 0 : s.hashCode() * 31L + s.length());
+    if (!recording && against == null) return put(s == null ? 0 : s.hashCode() * 31L + s.length());
     return object(s);
   }
 
   public State put(Part p) {
-    if (!recording) return put(p == null ? 0 : p.stateHash());
+    if (!recording && against == null) return put(p == null ? 0 : p.stateHash());
     return object(p);
   }
 
   private State object(Object o) {
     put(o == null ? 0 : 1);
+    if (against != null) {
+      if (same && (m >= against.m || !same(o, against.objects[m]))) same = false;
+      m++;
+      return this;
+    }
     if (m == objects.length) objects = Arrays.copyOf(objects, m * 2);
     objects[m++] = o;
     return this;
@@ -97,12 +129,13 @@ public final class State {
   public boolean sameAs(State other) {
     if (!recording || !other.recording) throw new IllegalStateException("only recorded states compare");
     if (n != other.n || m != other.m || !Arrays.equals(values, 0, n, other.values, 0, n)) return false;
-    for (int i = 0; i < m; i++) {
-      Object a = objects[i], b = other.objects[i];
-      if (a == b) continue;
-      if (a == null || b == null || a.getClass() != b.getClass()) return false;
-      if (a instanceof Part p ? !p.sameState((Part) b) : !a.equals(b)) return false;
-    }
+    for (int i = 0; i < m; i++) if (!same(objects[i], other.objects[i])) return false;
     return true;
+  }
+
+  private static boolean same(Object a, Object b) {
+    if (a == b) return true;
+    if (a == null || b == null || a.getClass() != b.getClass()) return false;
+    return a instanceof Part p ? p.sameState((Part) b) : a.equals(b);
   }
 }

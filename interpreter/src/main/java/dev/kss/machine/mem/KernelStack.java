@@ -66,7 +66,7 @@ public final class KernelStack {
   }
 
   /** This stack's copy in the machine being copied. */
-  public static KernelStack copy(KernelStack s, Copier c) { return c.copy(Copier.STACK, s == null ? 0 : s.serial, s, KernelStack::new); }
+  public static KernelStack copy(KernelStack s, Copier c) { return c.copy(Copier.STACK, s == null ? 0 : s.serial, s, (o, x) -> new KernelStack(o)); }
 
   public long pageVa(int page) { return top - Page.bytes(page + 1); }
 
@@ -90,9 +90,20 @@ public final class KernelStack {
     mappedCount += on ? 1 : -1;
   }
 
-  public void state(State s) {
-    s.put(top).put((long) policy << 32 | pages).put(handle).put(pindexBase).put(mapped).put(live).put(depth).put(deepest);
-    if (more != null) s.put(more, 0, more.length);
+  public void state(State s) { s.put(stateHash()); }
+
+  /** What matters of it, hashed (its serial only says in which order stacks were made). */
+  public long stateHash() {
+    long h = State.mix(State.mix(State.mix(top, (long) policy << 32 | pages), handle), pindexBase);
+    h = State.mix(State.mix(State.mix(h, mapped), live ? depth : ~depth), deepest);
+    if (more != null) for (long w : more) h = State.mix(h, w);
+    return h;
+  }
+
+  /** Whether {@code o} is the same stack in the same state (everything {@link #stateHash} reads). */
+  public boolean sameState(KernelStack o) {
+    return top == o.top && policy == o.policy && pages == o.pages && handle == o.handle && pindexBase == o.pindexBase
+        && mapped == o.mapped && live == o.live && depth == o.depth && deepest == o.deepest && java.util.Arrays.equals(more, o.more);
   }
 
   /** The page that holds the byte at {@code offset} below the top ({@code offset >= 1}). */

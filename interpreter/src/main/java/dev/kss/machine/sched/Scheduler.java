@@ -146,5 +146,6 @@ public final class Scheduler {
   public void state(dev.kss.machine.base.State s) {
     for (Cpu c : cpus) s.put(c.current == null ? null : c.current.name).put(c.runnable);
     s.put(live.size());
+    for (int i = 0; i < live.size(); i++) live.get(i).state(s);
   }
 }

@@ -4,7 +4,7 @@ import dev.kss.machine.base.Copier;
 import dev.kss.machine.mem.KernelStack;
 
 /** A thread: the kernel's task_struct, reduced to what stack policies see. */
-public final class Task {
+public final class Task implements dev.kss.machine.base.State.Part {
   public enum State { RUNNABLE, SLEEPING, DEAD }
 
   public final String name;
@@ -28,6 +28,8 @@ public final class Task {
   /** Frames of an expansion segment (KeExpandKernelStackAndCallout), in use below the stack; replaced, never written. */
   public int[] segment = NO_SEGMENT;
   public static final int[] NO_SEGMENT = new int[0];
+  /** When its last event ended: its next one starts no earlier (a thread does one thing at a time). */
+  public long readyAt;
   /** Position in the scheduler's list of live threads. */
   int liveIndex = -1;
 
@@ -55,21 +57,39 @@ public final class Task {
     published = o.published;
     segment = o.segment;
     liveIndex = o.liveIndex;
+    readyAt = o.readyAt;
   }
 
   /** This thread's copy in the machine being copied. */
-  public static Task copy(Task t, Copier c) { return c.copy(Copier.TASK, t == null ? 0 : t.id, t, o -> new Task(o, c)); }
+  public static Task copy(Task t, Copier c) { return c.copy(Copier.TASK, t == null ? 0 : t.id, t, Task::new); }
 
   public boolean atomic() { return preemptCount > 0 || irqCount > 0; }
 
   public boolean alive() { return state != State.DEAD; }
 
   /** What matters of it: everything but its number, which only says in which order threads were forked. */
-  public void state(dev.kss.machine.base.State s) {
-    s.put(name).put((long) state.ordinal() << 48 | (long) kind.ordinal() << 40 | (inKernel ? 1L << 36 : 0) | (long) policy << 16 | cpu)
-        .put((long) preemptCount << 32 | irqCount).put(death);
-    s.put(published, 0, published.length).put(segment, 0, segment.length);
-    if (stack != null) stack.state(s);
+  public void state(dev.kss.machine.base.State s) { s.put(this); }
+
+  /** Computed afresh each time (its fields are written everywhere): a handful of mixes. */
+  @Override public long stateHash() {
+    long h = dev.kss.machine.base.State.mix(name.hashCode(), packed());
+    h = dev.kss.machine.base.State.mix(dev.kss.machine.base.State.mix(h, (long) preemptCount << 32 | irqCount), readyAt);
+    h = dev.kss.machine.base.State.mix(h, death == null ? 0 : death.hashCode());
+    for (long o : published) h = dev.kss.machine.base.State.mix(h, o);
+    for (int f : segment) h = dev.kss.machine.base.State.mix(h, f);
+    return stack == null ? h : dev.kss.machine.base.State.mix(h, stack.stateHash());
+  }
+
+  @Override public boolean sameState(dev.kss.machine.base.State.Part other) {
+    Task o = (Task) other;
+    return packed() == o.packed() && preemptCount == o.preemptCount && irqCount == o.irqCount && readyAt == o.readyAt
+        && name.equals(o.name) && java.util.Objects.equals(death, o.death)
+        && java.util.Arrays.equals(published, o.published) && java.util.Arrays.equals(segment, o.segment)
+        && (stack == null ? o.stack == null : o.stack != null && stack.sameState(o.stack));
+  }
+
+  private long packed() {
+    return (long) state.ordinal() << 48 | (long) kind.ordinal() << 40 | (inKernel ? 1L << 36 : 0) | (long) policy << 16 | cpu;
   }
 
   @Override public String toString() { return name; }

@@ -161,7 +161,6 @@ public final class Kernel {
     metrics.state(s);
     rcu.state(s, Release.Deferred::state);
     scheduler.state(s);
-    for (Task t : scheduler.live()) t.state(s);
     for (Policy p : policies) p.state(s);
     shrinkers.state(s);
   }

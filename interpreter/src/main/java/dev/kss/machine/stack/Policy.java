@@ -41,6 +41,8 @@ public final class Policy {
   final int[] scratchPfns, scratchPages;
   /** Decisions handed to code outside the model (a JS policy), or null: the built-in mechanisms only. */
   private PolicyHooks hooks;
+  /** Whether the switch-time mechanisms run at all: read from the config once, tested on every context switch. */
+  private final boolean growsOnSwitch, reclaimsOnSwitch;
 
   Policy(String name, int id, PolicyConfig config, Kernel k, int window) {
     this.name = name;
@@ -61,6 +63,8 @@ public final class Policy {
     this.prefault = new Prefault(this);
     this.segment = new StackSegment(this);
     this.access = new StackAccess(this);
+    this.growsOnSwitch = this.config.growOnSwitch;
+    this.reclaimsOnSwitch = this.config.reclaimUnaccessed;
     k.metrics.addScope(id);
   }
 
@@ -82,6 +86,8 @@ public final class Policy {
     prefault = new Prefault(this);
     segment = new StackSegment(this);
     access = new StackAccess(this);
+    growsOnSwitch = o.growsOnSwitch;
+    reclaimsOnSwitch = o.reclaimsOnSwitch;
     hooks = o.hooks == null ? null : o.hooks.copy(this, c);
   }
 
@@ -185,10 +191,13 @@ public final class Policy {
 
   public void onSwitchOut(Task t) {
     if (hooks != null && t.alive() && hooks.switchOut(t, t.cpu)) return;
-    shrinking.onSwitchOut(t);
+    if (reclaimsOnSwitch) shrinking.onSwitchOut(t);
   }
 
-  public void onSwitchIn(Task t, int cpu) { if (hooks == null || !hooks.switchIn(t, cpu)) growth.onSwitchIn(t, cpu); }
+  public void onSwitchIn(Task t, int cpu) {
+    if (hooks != null && hooks.switchIn(t, cpu)) return;
+    if (growsOnSwitch) growth.onSwitchIn(t, cpu);
+  }
 
   /** dynamic_stack_refill_pages() at context switch. */
   public void refillSupply(int cpu) { if (supply != null) supply.refill(cpu); }
