@@ -29,15 +29,19 @@ stmt
   | 'wake' thread ('on' 'cpu' expr)?                               # wake
   | 'migrate' thread 'to' 'cpu' expr                               # migrate
   | 'publish' thread 'at' expr                                     # publish
-  | 'touch' thread 'at' expr 'from' 'cpu' expr                     # touch
+  | 'touch' thread 'at' expr ('from' 'cpu' expr)?                  # touch
   | 'advance' expr                                                 # advance
   | 'rcu_sync'                                                     # rcuSync
+  | 'parallel' '{' sep? (cpuProgram (sep cpuProgram)*)? sep? '}'  # parallel
   | 'repeat' expr block                                            # repeat
   | 'for' var=ID 'in' from=expr '..' to=expr block                 # for
   | 'if' expr block (NL* 'else' (block | stmt))?                   # if
   | 'expect' expr                                                  # expect
   | 'print' expr (',' expr)*                                       # print
   ;
+
+// One CPU's program inside parallel { }.
+cpuProgram : 'cpu' expr block ;
 
 forkOption
   : 'from' thread                     # forkFrom
@@ -83,8 +87,9 @@ expr
   | expr op='or' expr                               # binary
   ;
 
-// A variable, a metric (cache.hit_rate) or a metric of one policy (dyn.stacks.resident).
-path : head=(ID | 'ensure') ('.' word)* ;
+// A variable, a metric (cache.hit_rate), a metric of one policy (dyn.stacks.resident), of one
+// CPU (cpu[1].tlb.misses, cpu[0].now) or a value of one thread (a.depth, w[i].cpu).
+path : head=(ID | 'ensure' | 'cpu') ('[' index=expr ']')? ('.' word)* ;
 
 // Keywords are reserved for names of threads, policies and variables, but free in settings
 // and after a '.' of a metric path (latency.fork.mean).
@@ -93,7 +98,7 @@ word
   | 'fork' | 'from' | 'on' | 'cpu' | 'as' | 'user' | 'kernel' | 'exit' | 'enter' | 'leave'
   | 'sleep' | 'run' | 'preempt_disable' | 'preempt_enable' | 'irq_disable' | 'irq_enable'
   | 'depth' | 'syscall' | 'atomic' | 'noirq' | 'ensure' | 'wake' | 'migrate' | 'to'
-  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'repeat' | 'for' | 'in' | 'if'
+  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'parallel' | 'repeat' | 'for' | 'in' | 'if'
   | 'else' | 'expect' | 'print' | 'and' | 'or' | 'not'
   ;
 

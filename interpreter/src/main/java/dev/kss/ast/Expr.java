@@ -11,9 +11,19 @@ public sealed interface Expr {
 
   record Str(Pos pos, String value) implements Expr {}
 
-  /** A variable, a metric ({@code cache.hit_rate}) or a policy's metric ({@code dyn.stacks.resident}). */
-  record Path(Pos pos, List<String> parts) implements Expr {
+  /**
+   * A variable, a metric ({@code cache.hit_rate}), a policy's metric ({@code dyn.stacks.resident}),
+   * a CPU's ({@code cpu[1].tlb.misses}, {@code index} the CPU) or a thread's value ({@code a.depth},
+   * {@code w[i].cpu}, {@code index} the thread's in its family); {@code index} is null when the
+   * first part has none.
+   */
+  record Path(Pos pos, List<String> parts, Expr index) implements Expr {
+    public Path(Pos pos, List<String> parts) { this(pos, parts, null); }
+
     public String text() { return String.join(".", parts); }
+
+    /** The text after the first part ({@code tlb.misses} of {@code cpu[1].tlb.misses}). */
+    public String rest() { return String.join(".", parts.subList(1, parts.size())); }
   }
 
   record Unary(Pos pos, Op op, Expr operand) implements Expr {}

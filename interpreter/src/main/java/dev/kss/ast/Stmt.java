@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Declarations and control flow; events are the {@link Event} branch of this family. */
 public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, Stmt.JsPolicy, Stmt.DistDecl,
-    Stmt.Let, Stmt.Seed, Stmt.DefaultPolicy, Stmt.Repeat, Stmt.For, Stmt.If, Stmt.Expect, Stmt.Print, Event {
+    Stmt.Let, Stmt.Seed, Stmt.DefaultPolicy, Stmt.Parallel, Stmt.Repeat, Stmt.For, Stmt.If, Stmt.Expect, Stmt.Print, Event {
   Pos pos();
 
   /** {@code machine { KEY VALUE ... }} */
@@ -33,6 +33,15 @@ public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, St
   record Seed(Pos pos, Expr value) implements Stmt {}
 
   record DefaultPolicy(Pos pos, Ident policy) implements Stmt {}
+
+  /**
+   * {@code parallel { cpu 0 { ... } cpu 1 { ... } }}: each program runs on its CPU's clock, all at
+   * the same time; their events are merged in time order.
+   */
+  record Parallel(Pos pos, List<CpuProgram> programs) implements Stmt {}
+
+  /** {@code cpu N { ... }}: one CPU's program inside {@code parallel}. */
+  record CpuProgram(Pos pos, Expr cpu, List<Stmt> body) {}
 
   record Repeat(Pos pos, Expr count, List<Stmt> body) implements Stmt {}
 

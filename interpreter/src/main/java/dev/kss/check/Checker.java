@@ -50,6 +50,10 @@ public final class Checker {
   private Scope scope = new Scope(null);
   private PolicyDef defaultPolicy;
   private boolean eventSeen;
+  /** The CPU program being checked ({@code cpu N { }} inside parallel), or null. */
+  private Stmt.CpuProgram cpuProgram;
+  /** How many syscall, atomic and noirq bodies the statement being checked is inside. */
+  private int eventBodies;
 
   public Checker(Modules modules) {
     this.modules = modules;
@@ -253,7 +257,30 @@ public final class Checker {
       }
       case Stmt.Expect e -> expect(e.cond(), Type.BOOL, "a condition (such as x == 1)");
       case Stmt.Print p -> { for (Expr e : p.values()) type(e, null); }
+      case Stmt.Parallel par -> parallel(par);
       case Event e -> { eventSeen = true; event(e); }
+    }
+  }
+
+  /** {@code parallel { cpu N { ... } ... }}: each CPU once, programs of events (no machine-wide ones). */
+  private void parallel(Stmt.Parallel par) {
+    if (cpuProgram != null) throw new ScriptError(par.pos(), "a parallel block cannot be inside a cpu program: each CPU runs one program at a time");
+    if (eventBodies > 0) throw new ScriptError(par.pos(), "a parallel block cannot be inside a syscall, atomic or noirq body");
+    if (par.programs().isEmpty()) throw new ScriptError(par.pos(), "a parallel block needs at least one program: cpu N { ... }");
+    eventSeen = true;
+    Map<Double, Stmt.CpuProgram> seen = new HashMap<>();
+    for (Stmt.CpuProgram p : par.programs()) {
+      cpu(p.cpu());
+      Double v = constant(p.cpu());
+      Stmt.CpuProgram twice = v == null ? null : seen.put(v, p);
+      if (twice != null)
+        throw new ScriptError(p.cpu().pos(), "cpu " + Values.number(v) + " already has a program at line " + twice.pos().line() + ": a CPU runs one program");
+      cpuProgram = p;
+      try {
+        block(p.body());
+      } finally {
+        cpuProgram = null;
+      }
     }
   }
 
@@ -303,7 +330,10 @@ public final class Checker {
           program.families.add(n);
           return program.families.size() - 1;
         }));
-        if (f.cpu() != null) cpu(f.cpu());
+        if (f.cpu() != null) {
+          if (cpuProgram != null) throw new ScriptError(f.cpu().pos(), "inside cpu N { } a fork forks on CPU N: leave out 'on cpu'");
+          cpu(f.cpu());
+        }
         program.forkPolicy.put(f, f.policy() == null ? defaultPolicy : policy(f.policy()));
       }
       case Event.Simple s -> thread(s.thread());
@@ -311,9 +341,9 @@ public final class Checker {
       case Event.Syscall s -> {
         thread(s.thread());
         sizeOrDist(s.size(), s.dist());
-        block(s.body());
+        eventBody(s.body());
       }
-      case Event.Guarded g -> { thread(g.thread()); block(g.body()); }
+      case Event.Guarded g -> { thread(g.thread()); eventBody(g.body()); }
       case Event.Ensure en -> { thread(en.thread()); expect(en.size(), Type.SIZE, "a size"); }
       case Event.Wake w -> { thread(w.thread()); if (w.cpu() != null) cpu(w.cpu()); }
       case Event.Migrate m -> { thread(m.thread()); cpu(m.cpu()); }
@@ -321,10 +351,26 @@ public final class Checker {
       case Event.Touch t -> {
         thread(t.thread());
         expect(t.offset(), Type.SIZE, "an offset in the stack (a size)");
-        cpu(t.cpu());
+        if (cpuProgram == null && t.cpu() == null)
+          throw new ScriptError(t.offset().pos(), "expected 'from cpu N' after the offset: which CPU touches the object (inside cpu N { } it is N)");
+        if (cpuProgram != null && t.cpu() != null)
+          throw new ScriptError(t.cpu().pos(), "inside cpu N { } the touch is from CPU N: leave out 'from cpu'");
+        if (t.cpu() != null) cpu(t.cpu());
       }
       case Event.Advance a -> expect(a.duration(), Type.DURATION, "a duration");
-      case Event.RcuSync r -> {}
+      case Event.RcuSync r -> {
+        if (cpuProgram != null)
+          throw new ScriptError(r.pos(), "rcu_sync is not supported inside a cpu program yet: put it after the parallel block, where every CPU waits for the grace period");
+      }
+    }
+  }
+
+  private void eventBody(List<Stmt> body) {
+    eventBodies++;
+    try {
+      block(body);
+    } finally {
+      eventBodies--;
     }
   }
 
@@ -401,6 +447,11 @@ public final class Checker {
   private Type path(Expr.Path p) {
     List<String> parts = p.parts();
     String text = p.text();
+    if (p.index() != null) return indexedPath(p);
+    if (parts.get(0).equals("cpu"))
+      throw new ScriptError(p.pos(), "expected a CPU number: cpu[N]." + (parts.size() > 1 ? p.rest() : "now"));
+    if (parts.size() == 2 && indexed.containsKey(parts.get(0)) && scope.var(parts.get(0)) == null
+        && (ThreadProperty.of(parts.get(1)) != null || !program.policies.containsKey(parts.get(0)))) return threadValue(p);
     if (parts.size() == 1) {
       Ref.Var v = scope.var(text);
       if (v != null) return record(p, v, v.type());
@@ -419,6 +470,30 @@ public final class Checker {
     if (parts.size() == 1 && !isMetricArea(text))
       throw new ScriptError(p.pos(), "unknown name '" + text + "', expected a variable (let " + text + " = ...), a metric or a policy's metric");
     throw new ScriptError(p.pos(), "unknown metric '" + text + "'" + suggest(text));
+  }
+
+  /** {@code cpu[N].METRIC} (a per-CPU metric) or {@code w[i].PROPERTY} (a thread of a family). */
+  private Type indexedPath(Expr.Path p) {
+    if (!p.parts().get(0).equals("cpu")) return threadValue(p);
+    cpu(p.index());
+    String rest = p.parts().size() == 1 ? "" : p.rest();
+    MetricCatalog.Info info = MetricCatalog.lookup(rest.equals("now") ? "time.now" : rest);
+    List<String> perCpu = MetricCatalog.all().stream().filter(i -> i.metric() != null && i.metric().perCpu() && i.op() == null)
+        .map(i -> i.name().equals("time.now") ? "now" : i.name()).toList();
+    if (info == null || info.metric() == null || info.op() != null || !info.metric().perCpu())
+      throw new ScriptError(p.pos(), (info == null ? "unknown per-CPU metric '" + rest + "'" : "'" + rest + "' is not kept per CPU")
+          + ", expected one of " + String.join(", ", perCpu));
+    return record(p, new Ref.CpuMetric(info, p.index()), metricType(info));
+  }
+
+  /** {@code T.PROPERTY}: a value of one thread, whose family was forked earlier in the script. */
+  private Type threadValue(Expr.Path p) {
+    ThreadRef t = new ThreadRef(p.pos(), p.parts().get(0), p.index());
+    thread(t);
+    ThreadProperty prop = p.parts().size() == 2 ? ThreadProperty.of(p.parts().get(1)) : null;
+    if (prop == null)
+      throw new ScriptError(p.pos(), "expected a value of thread '" + t.family() + "' after the dot: one of " + ThreadProperty.keys());
+    return record(p, new Ref.Thread(t, prop), prop.type);
   }
 
   /** {@code NAME.js.COUNTER}: a counter the module declares, or one every hook module has. */

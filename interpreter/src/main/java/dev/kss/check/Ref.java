@@ -10,4 +10,10 @@ public sealed interface Ref {
   record Metric(MetricCatalog.Info info, PolicyDef scope) implements Ref {}
 
   record Const(boolean value) implements Ref {}
+
+  /** A metric of one CPU ({@code cpu[1].tlb.misses}; {@code cpu[0].now} is {@code time.now} there). */
+  record CpuMetric(MetricCatalog.Info info, dev.kss.ast.Expr cpu) implements Ref {}
+
+  /** A value of one thread ({@code a.depth}, {@code w[i].state}). */
+  record Thread(dev.kss.ast.ThreadRef thread, ThreadProperty property) implements Ref {}
 }

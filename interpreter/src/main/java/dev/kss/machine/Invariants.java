@@ -56,11 +56,31 @@ final class Invariants {
     }
     if (k.metrics.get(Metric.THREADS_LIVE, -1) != m.liveTasks().size()) fail("threads.live disagrees with the live threads");
     if (k.metrics.get(Metric.FREE_DEFERRED, -1) > k.rcu.waiting()) fail("free.deferred exceeds the RCU callbacks waiting");
+    time(k, m);
     for (int id = 0; id < k.cpus(); id++) {
       Cpu cpu = k.cpu(id);
       Task cur = cpu.current();
       if (cur != null && (!cur.alive() || cur.cpu != cpu.id || cur.state != Task.State.RUNNABLE))
         fail("cpu " + cpu.id + " runs '" + cur + "', which is not runnable there");
+    }
+  }
+
+  /**
+   * Time: no thread's last event ends after the latest clock (an event starts no earlier than its
+   * CPU's clock and moves it), and the last grace period that ended lasted at least the minimum
+   * and ended no sooner than every CPU's quiescent state in it, each at or after its start.
+   */
+  private static void time(Kernel k, Machine m) {
+    long latest = k.clock.latest();
+    for (Task t : m.liveTasks())
+      if (t.readyAt > latest) fail("'" + t.name + "''s last event ends at " + t.readyAt + " ns, after every CPU's clock (" + latest + " ns)");
+    var gp = k.rcu.lastEnded();
+    if (gp == null) return;
+    if (gp.end() < gp.start() + k.rcu.minGpNs()) fail("a grace period ended " + (gp.end() - gp.start()) + " ns after it began, under the minimum");
+    for (int c = 0; c < gp.qsAt().length; c++) {
+      long q = gp.qsAt()[c];
+      if (q < gp.start() || q > gp.end())
+        fail("a grace period [" + gp.start() + ", " + gp.end() + "] ns ended without cpu " + c + "'s quiescent state in it (" + q + ")");
     }
   }
 

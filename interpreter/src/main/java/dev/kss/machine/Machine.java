@@ -36,6 +36,10 @@ public final class Machine {
   private final Policy builtin;
   private int nextTaskId;
   private int vmallocWindows, arenaWindows;
+  /** The end of the last parallel block: top-level events start no earlier. */
+  private long joined;
+  /** When the last operation applied ended, on the CPU it ran on. */
+  private long lastEnd;
   private final List<Probe> listeners = new ArrayList<>();
 
   public Machine(MachineConfig config) {
@@ -51,6 +55,8 @@ public final class Machine {
     nextTaskId = o.nextTaskId;
     vmallocWindows = o.vmallocWindows;
     arenaWindows = o.arenaWindows;
+    joined = o.joined;
+    lastEnd = o.lastEnd;
   }
 
   /** An independent machine in this one's state (policies, threads, hooks' Java side included), heard by no listener. */
@@ -93,18 +99,66 @@ public final class Machine {
 
   public Cpu cpu(int id) { return k.cpu(id); }
 
-  public long now() { return k.now(); }
+  /** The latest CPU clock: how far simulated time has come ({@code time.now}). */
+  public long now() { return k.clock.latest(); }
+
+  /** CPU {@code cpu}'s clock. */
+  public long now(int cpu) { return k.clock.now(cpu); }
+
+  /** When the last operation applied ended, on the CPU it ran on (a CPU program's time goes on from there). */
+  public long lastEnd() { return lastEnd; }
 
   // ---------------------------------------------------------------- operations
 
-  /** Applies one operation; returns the thread it acted on (for a fork, the new thread; null for advance and rcu_sync). */
+  /**
+   * Applies one operation of a script's top level, where statements run in the order written;
+   * returns the thread it acted on (for a fork, the new thread; null for advance and rcu_sync).
+   *
+   * <p>It starts on its CPU ({@link #cpuOf}) at the latest of that CPU's clock, the end of its
+   * thread's previous event and, across CPUs, the end of the event it depends on: a touch waits for
+   * its thread's last event, a fork for its parent's, everything for the end of the last parallel
+   * block ({@link Op.Join}). Time-driven work due by its start takes effect
+   * first, and what became due by its end right after it.
+   */
   public Task apply(Op op) {
-    long start = k.probeStart();
+    long after = switch (op) {
+      case Op.Touch x -> x.thread().readyAt;
+      case Op.Fork f -> f.parent() == null ? 0 : f.parent().readyAt;
+      default -> 0;
+    };
+    return run(op, Math.max(after, joined), true);
+  }
+
+  /**
+   * Applies one operation of a CPU's program ({@code parallel}), no earlier than {@code notBefore}
+   * (the end of the program's previous event). Programs are ordered by time alone: the caller
+   * applies their operations in the order of {@link #startOf}, and time-driven work takes effect at
+   * each start only, so that it falls at the right point between the events of different CPUs.
+   */
+  public Task apply(Op op, long notBefore) { return run(op, notBefore, false); }
+
+  /** When {@code op} would start, given {@code notBefore}: what {@link #apply(Op, long)} will use. */
+  public long startOf(Op op, long notBefore) {
+    int cpu = cpuOf(op);
+    long start = Math.max(notBefore, cpu < 0 ? k.clock.latest() : k.clock.now(cpu));
+    Task t = op.thread();
+    if (t != null && !(op instanceof Op.Touch) && t.readyAt > start) start = t.readyAt;
+    return start;
+  }
+
+  private Task run(Op op, long notBefore, boolean settle) {
+    int cpu = cpuOf(op);
+    long start = startOf(op, notBefore);
+    k.tick(start);
+    if (cpu >= 0) k.clock.startAt(cpu, start);
     if (k.probing) k.setOpThread(op.thread());
     Task t = op.accept(operations);
-    k.tick();
+    long end = cpu >= 0 ? k.clock.now(cpu) : k.clock.latest();
+    lastEnd = end;
+    if (t != null && !(op instanceof Op.Touch) && end > t.readyAt) t.readyAt = end;
+    if (settle) k.tick(end);
     if (k.probing) {
-      k.probe().op(op, cpuOf(op, t), t, start, k.now() - start);
+      k.probe().op(op, probeCpu(op, t), t, start, end - start);
       k.setOpThread(null);
     }
     return t;
@@ -129,17 +183,42 @@ public final class Machine {
     @Override public Task publish(Op.Publish op) { Machine.this.publish(op.thread(), op.offset()); return op.thread(); }
     @Override public Task touch(Op.Touch op) { Machine.this.touch(op.thread(), op.offset(), op.cpu()); return op.thread(); }
     @Override public Task advance(Op.Advance op) { Machine.this.advance(op.ns()); return null; }
+    @Override public Task spend(Op.Spend op) { return Machine.this.spend(op.cpu(), op.ns()); }
     @Override public Task rcuSync(Op.RcuSync op) { k.release().sync(); return null; }
+    @Override public Task join(Op.Join op) {
+      joined = Math.max(joined, op.at());
+      k.tick(op.at());
+      return null;
+    }
   };
 
+  /**
+   * The CPU whose clock an operation runs on: a fork's, the touching CPU, the CPU a migration
+   * leaves, a wake's target; -1 for machine-wide ones. Its thread's CPU for the rest.
+   */
+  private static int cpuOf(Op op) {
+    return switch (op) {
+      case Op.Fork f -> f.cpu();
+      case Op.Touch x -> x.cpu();
+      case Op.Wake w -> w.cpu() >= 0 ? w.cpu() : w.thread().cpu;
+      case Op.Spend s -> s.cpu();
+      case Op.Advance a -> -1;
+      case Op.RcuSync r -> -1;
+      case Op.Join x -> -1;
+      default -> op.thread().cpu;
+    };
+  }
+
   /** The CPU an operation ran on, for the probe: the touching CPU, the target of a migration, the thread's; -1 for machine-wide ones. */
-  private static int cpuOf(Op op, Task t) {
+  private static int probeCpu(Op op, Task t) {
     return switch (op) {
       case Op.Fork f -> f.cpu();
       case Op.Touch x -> x.cpu();
       case Op.Migrate m -> m.cpu();
+      case Op.Spend s -> s.cpu();
       case Op.Advance a -> -1;
       case Op.RcuSync r -> -1;
+      case Op.Join x -> -1;
       default -> t.cpu;
     };
   }
@@ -197,7 +276,7 @@ public final class Machine {
     p.releaseSegment(t);
     p.onLeave(t);
     t.inKernel = false;
-    k.rcu.quiescent(t.cpu);
+    k.rcu.quiescent(t.cpu, k.now());
     k.metrics.record(t.policy, Latency.Op.LEAVE, k.clock.opCost());
   }
 
@@ -300,6 +379,17 @@ public final class Machine {
     k.release().advance(ns);
   }
 
+  /**
+   * CPU {@code cpu} spends {@code ns} as it is: its current thread stays where it is (in the kernel,
+   * it holds RCU grace periods open; in user mode or idle, it is quiescent all along).
+   */
+  private Task spend(int cpu, long ns) {
+    if (ns < 0) throw new SimError("time cannot go backwards");
+    k.scheduler.checkCpu(cpu);
+    k.clock.set(cpu, k.clock.now(cpu) + ns);
+    return k.cpu(cpu).current();
+  }
+
   private static void checkOffset(Task t, long offset) {
     long size = t.stack.size();
     if (offset < 1 || offset > size)
@@ -310,6 +400,9 @@ public final class Machine {
 
   /** A metric's value (MetricCatalog names), global or scoped to {@code scope}: a Double, or a String for text metrics. */
   public Object metric(String name, Policy scope) { return MetricReadout.value(this, name, scope); }
+
+  /** A per-CPU metric's value on CPU {@code cpu} (Metric.perCpu: {@code time.now} is the CPU's clock). */
+  public double metric(String name, int cpu) { return MetricReadout.onCpu(this, name, cpu); }
 
   /** Checks the model against itself; throws IllegalStateException naming the first broken rule (Invariants). */
   public void checkInvariants() { Invariants.check(this); }
@@ -331,7 +424,7 @@ public final class Machine {
   }
 
   private void state(State s) {
-    s.put(nextTaskId);
+    s.put(nextTaskId).put(joined);
     k.state(s);
   }
 }

@@ -21,7 +21,7 @@ final class MetricReadout {
     int s = scope == null ? -1 : scope.id;
     Metric metric = info.metric();
     return switch (metric.kind) {
-      case COUNTED -> (double) k.metrics.get(metric, s);
+      case COUNTED, LEVEL -> (double) k.metrics.get(metric, s);
       case PAGES -> (double) k.metrics.get(metric, s) * Page.SIZE;
       case LATENCY -> {
         Latency l = k.metrics.latency(info.op(), s);
@@ -37,6 +37,27 @@ final class MetricReadout {
     };
   }
 
+  /** A per-CPU metric's value on CPU {@code cpu} ({@link Metric#perCpu}). */
+  static double onCpu(Machine m, String name, int cpu) {
+    MetricCatalog.Info info = MetricCatalog.lookup(name);
+    if (info == null || info.metric() == null || !info.metric().perCpu()) throw new IllegalArgumentException("no per-CPU metric " + name);
+    Kernel k = m.kernel();
+    Metric metric = info.metric();
+    return switch (metric) {
+      case TIME_NOW -> k.clock.now(cpu);
+      case CACHE_HIT_RATE -> {
+        double h = k.metrics.onCpu(Metric.CACHE_HITS, cpu), x = k.metrics.onCpu(Metric.CACHE_MISSES, cpu);
+        yield h + x == 0 ? 0.0 : h / (h + x);
+      }
+      case VIOLATIONS_TOTAL -> {
+        long v = 0;
+        for (Metric c : Metric.values()) if (c.isViolation()) v += k.metrics.onCpu(c, cpu);
+        yield v;
+      }
+      default -> k.metrics.onCpu(metric, cpu);
+    };
+  }
+
   private static Object derived(Machine m, Metric metric, Policy scope, int s) {
     Kernel k = m.kernel();
     return switch (metric) {
@@ -48,7 +69,7 @@ final class MetricReadout {
       }
       case RCU_GRACE_PERIODS -> (double) k.rcu.completed();
       case VIOLATIONS_TOTAL -> (double) k.metrics.violations(s);
-      case TIME_NOW -> (double) k.now();
+      case TIME_NOW -> (double) k.clock.latest();
       case RESERV_FULL -> (double) reservations(m, scope).stream().mapToLong(Reservations::full).sum();
       case RESERV_PARTIAL -> (double) reservations(m, scope).stream().mapToLong(Reservations::partial).sum();
       case RESERV_BROKEN -> (double) reservations(m, scope).stream().mapToLong(Reservations::broken).sum();

@@ -173,13 +173,19 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   @Override public Stmt visitPublish(PublishContext c) { return new Event.Publish(pos(c), thread(c.thread()), expr(c.expr())); }
 
   @Override public Stmt visitTouch(TouchContext c) {
-    return new Event.Touch(pos(c), thread(c.thread()), expr(c.expr(0)), expr(c.expr(1)));
+    return new Event.Touch(pos(c), thread(c.thread()), expr(c.expr(0)), c.expr().size() > 1 ? expr(c.expr(1)) : null);
   }
 
   @Override public Stmt visitAdvance(AdvanceContext c) { return new Event.Advance(pos(c), expr(c.expr())); }
   @Override public Stmt visitRcuSync(RcuSyncContext c) { return new Event.RcuSync(pos(c)); }
 
   // ---- control flow
+
+  @Override public Stmt visitParallel(ParallelContext c) {
+    List<Stmt.CpuProgram> programs = new ArrayList<>();
+    for (CpuProgramContext p : c.cpuProgram()) programs.add(new Stmt.CpuProgram(pos(p), expr(p.expr()), block(p.block())));
+    return new Stmt.Parallel(pos(c), List.copyOf(programs));
+  }
 
   @Override public Stmt visitRepeat(RepeatContext c) { return new Stmt.Repeat(pos(c), expr(c.expr()), block(c.block())); }
 
@@ -232,7 +238,7 @@ final class AstBuilder extends KssBaseVisitor<Object> {
     List<String> parts = new ArrayList<>();
     parts.add(c.path().head.getText());
     for (WordContext w : c.path().word()) parts.add(w.getText());
-    return new Expr.Path(pos(c), List.copyOf(parts));
+    return new Expr.Path(pos(c), List.copyOf(parts), c.path().index == null ? null : expr(c.path().index));
   }
 
   @Override public Expr visitNegate(NegateContext c) { return new Expr.Unary(pos(c), Expr.Op.NEG, expr(c.expr())); }

@@ -67,7 +67,7 @@ public final class Parser {
   private static final List<String> OPERATORS =
       List.of("'+'", "'-'", "'*'", "'/'", "'%'", "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "'and'", "'or'");
   private static final List<String> EXPRESSION_STARTS =
-      List.of("NUMBER", "PERCENT", "STRING", "ID", "'('", "'-'", "'not'", "'ensure'");
+      List.of("NUMBER", "PERCENT", "STRING", "ID", "'('", "'-'", "'not'", "'ensure'", "'cpu'");
 
   /** An expected-token set in words: "end of the statement", "an expression", "'{'", ... */
   static String expected(IntervalSet set, Vocabulary vocabulary) {

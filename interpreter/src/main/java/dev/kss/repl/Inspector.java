@@ -215,7 +215,9 @@ final class Inspector {
   private String rcu(Machine m) {
     RcuState<?> r = m.kernel().rcu;
     return "grace periods completed: " + r.completed() + "\n"
-        + "grace period in progress: " + (r.active() ? "yes, ends at " + Format.nanos(r.earliestEnd()) + " at the earliest" : "no") + "\n"
+        + "grace period in progress: " + (!r.active() ? "no"
+            : r.end() >= 0 ? "yes, every CPU has reported; it ends at " + Format.nanos(r.end())
+            : "yes, since " + Format.nanos(r.started()) + ", waiting for CPUs to pass a quiescent state") + "\n"
         + "callbacks waiting: " + r.waiting() + "\n"
         + "now: " + Format.nanos(m.now()) + "\n";
   }

@@ -59,6 +59,8 @@ final class Evaluator {
         case Ref.Var v -> nums[v.slot()];
         case Ref.Metric m -> session.metric(m) instanceof Number n ? n.doubleValue() : Double.NaN;
         case Ref.Const c -> c.value() ? 1 : 0;
+        case Ref.CpuMetric m -> session.cpuMetric(m);
+        case Ref.Thread t -> session.threadValue(t) instanceof Number n ? n.doubleValue() : Double.NaN;
       };
       case Expr.Unary u -> u.op() == Expr.Op.NEG ? -num(u.operand()) : (bool(u) ? 1 : 0);
       case Expr.Binary b -> {
@@ -111,6 +113,8 @@ final class Evaluator {
         case Ref.Var v -> texts[v.slot()];
         case Ref.Metric m -> String.valueOf(session.metric(m));
         case Ref.Const c -> Boolean.toString(c.value());
+        case Ref.CpuMetric m -> format(e);
+        case Ref.Thread t -> String.valueOf(session.threadValue(t));
       };
       default -> format(e);
     };
@@ -164,7 +168,8 @@ final class Evaluator {
   /** A percentage literal or a ratio metric: shown as a percentage in the report. */
   private boolean percent(Expr e) {
     return e instanceof Expr.Num n && n.unit() == Unit.PERCENT
-        || e instanceof Expr.Path p && program.ref(p) instanceof Ref.Metric m && m.info().unit() == Metric.Unit.RATIO;
+        || e instanceof Expr.Path p && (program.ref(p) instanceof Ref.Metric m && m.info().unit() == Metric.Unit.RATIO
+            || program.ref(p) instanceof Ref.CpuMetric c && c.info().unit() == Metric.Unit.RATIO);
   }
 
   /** Evaluates a condition for the report: appends the values that decided it. */

@@ -50,8 +50,14 @@ public final class Session {
   /** Policies in the order the machine got them: the report's order. */
   private final List<PolicyDef> used;
   private Sampler[] dists = new Sampler[8];
-  private Frame[] frames = new Frame[16];
-  private int top;
+  /** The top level's cursor, and the one statements run on now (a CPU program's, inside parallel). */
+  private Cursor main = new Cursor(), cur;
+  /** The parallel block running now, or null. */
+  private Parallel parallel;
+  /** The CPU program whose statements run now (inside parallel), or null at the top level. */
+  private Strand strand;
+  /** The CPU whose program ran the last event, or -1 when it was the top level's. */
+  private int lastCpu = -1;
   private long steps;
   private long events;
 
@@ -61,8 +67,8 @@ public final class Session {
     this.eval = new Evaluator(this, program);
     this.rng = new SplitMix(options.seed() != null ? options.seed() : program.seed());
     this.used = new ArrayList<>();
-    for (int i = 0; i < frames.length; i++) frames[i] = new Frame();
-    frames[0].set(Frame.TOP, program.statements(), null, null);
+    main.frames[0].set(Frame.TOP, program.statements(), null, null);
+    cur = main;
   }
 
   private Session(Session o, Copier c) {
@@ -78,9 +84,9 @@ public final class Session {
     for (int i = 0; i < policies.length; i++) if (o.policies[i] != null) policies[i] = machine.policies().get(o.policies[i].id);
     used = new ArrayList<>(o.used);
     dists = o.dists.clone();
-    frames = new Frame[o.frames.length];
-    for (int i = 0; i < frames.length; i++) frames[i] = o.frames[i].copy(c);
-    top = o.top;
+    main = o.main.copy(c);
+    cur = main;
+    lastCpu = o.lastCpu;
     steps = o.steps;
     events = o.events;
   }
@@ -90,6 +96,7 @@ public final class Session {
    * when a hook module still runs (its state outside the machine cannot be copied: replay instead).
    */
   public Session copy() {
+    if (parallel != null) throw new IllegalStateException("a parallel block is running: its CPU programs' pending events");
     String js = liveJsPolicy();
     if (js != null) throw new IllegalStateException("JS policy " + js + ": its JavaScript state");
     return new Session(this, new Copier());
@@ -107,28 +114,38 @@ public final class Session {
   public boolean step(int floor) {
     eval.sync();
     while (true) {
-      Frame f = frames[top];
+      if (parallel != null) {
+        if (stepParallel()) return true;
+        continue;
+      }
+      Frame f = main.frames[main.top];
       if (f.pc < f.body.size()) {
         Stmt s = f.body.get(f.pc++);
         budget(s.pos());
         if (exec(s)) return true;
-      } else if (top == 0) {
+      } else if (main.top == 0) {
         return false;
       } else if (finish(f)) {
         return true;
       }
-      if (top < floor) return false;
+      if (main.top < floor) return false;
     }
   }
 
   /** Puts {@code body} at the cursor as a block of its own, to run before the rest of the script (REPL input); returns its depth. */
   public int insert(List<Stmt> body) {
-    push(Frame.BLOCK, body, null, null);
-    return top;
+    main.push(Frame.BLOCK, body, null, null);
+    return main.top;
   }
 
   /** How many blocks the cursor is inside (0: the top level). */
-  public int depth() { return top; }
+  public int depth() { return main.top; }
+
+  /** The CPU whose program ran the last event (inside parallel), or -1 when the top level ran it. */
+  public int lastCpu() { return lastCpu; }
+
+  /** Whether a parallel block is running (its CPU programs have events to run). */
+  public boolean inParallel() { return parallel != null; }
 
   /** The value of a checked expression now, formatted as {@code print} shows it. */
   public String value(Expr e) {
@@ -146,8 +163,12 @@ public final class Session {
    * loop's first statement when it goes round again, a syscall/atomic/noirq when its closing event is next.
    */
   public Stmt next() {
-    for (int i = top; i >= 0; i--) {
-      Frame f = frames[i];
+    if (parallel != null) {
+      Strand s = parallel.next(machine());
+      return s == null ? parallel.stmt : s.pending.peek().event;
+    }
+    for (int i = main.top; i >= 0; i--) {
+      Frame f = main.frames[i];
       if (f.pc < f.body.size()) return f.body.get(f.pc);
       boolean again = f.kind == Frame.REPEAT && f.remaining > 1 || f.kind == Frame.FOR && f.value + 1 <= f.end;
       if (again && !f.body.isEmpty()) return f.body.get(0);
@@ -208,6 +229,20 @@ public final class Session {
     return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
   }
 
+  double cpuMetric(Ref.CpuMetric m) { return machine().metric(m.info().name(), cpu(m.cpu())); }
+
+  /** A thread's value ({@code a.depth}, ...): a Double, or a String for its state. A dead thread has no stack left. */
+  Object threadValue(Ref.Thread r) {
+    Task t = task(r.thread());
+    boolean dead = !t.alive();
+    return switch (r.property()) {
+      case DEPTH -> dead ? 0.0 : (double) t.stack.depth;
+      case CPU -> (double) t.cpu;
+      case STATE -> dead ? "dead" : t.state == Task.State.SLEEPING ? "sleeping" : machine().cpu(t.cpu).current() == t ? "running" : "runnable";
+      case RESIDENT -> dead ? 0.0 : (double) (t.stack.mappedCount() + t.segment.length) * pageSize();
+    };
+  }
+
   RandomGenerator rng() { return rng; }
   int pageSize() { return program.machine().pageSize; }
 
@@ -218,13 +253,7 @@ public final class Session {
       throw new ScriptError(pos, "stopped after " + options.budget() + " steps (the run's budget)");
   }
 
-  private Frame push(int kind, List<Stmt> body, Stmt owner, Task task) {
-    if (++top == frames.length) {
-      frames = java.util.Arrays.copyOf(frames, frames.length * 2);
-      for (int i = top; i < frames.length; i++) frames[i] = new Frame();
-    }
-    return frames[top].set(kind, body, owner, task);
-  }
+  private Frame push(int kind, List<Stmt> body, Stmt owner, Task task) { return cur.push(kind, body, owner, task); }
 
   /** The end of a frame's body: loop again, or pop it and run its closing event. True if an event ran. */
   private boolean finish(Frame f) {
@@ -242,23 +271,108 @@ public final class Session {
       }
       default -> {}
     }
-    top--;
+    cur.top--;
     Event e = f.owner instanceof Event ev ? ev : null;
     if (e == null) return false;
     at = e.pos().toString();
     Task t = f.task;
     try {
       switch (f.kind) {
-        case Frame.SYSCALL -> { machine.apply(new Op.Depth(t, 0)); machine.apply(new Op.Leave(t)); }
-        case Frame.ATOMIC -> machine.apply(new Op.PreemptEnable(t));
-        case Frame.NOIRQ -> machine.apply(new Op.IrqEnable(t));
+        case Frame.SYSCALL -> { emit(new Op.Depth(t, 0), e); emit(new Op.Leave(t), e); }
+        case Frame.ATOMIC -> emit(new Op.PreemptEnable(t), e);
+        case Frame.NOIRQ -> emit(new Op.IrqEnable(t), e);
         default -> throw new IllegalStateException("frame " + f.kind);
       }
-      afterEvent();
+      if (strand == null) afterEvent();
     } catch (RuntimeException x) {
       throw located(x, e.thread().pos());
     }
     return true;
+  }
+
+  // ---- parallel: CPU programs merged in time order
+
+  /** {@code parallel { cpu N { ... } }}: a program for each CPU, each starting when everything before the block has happened. */
+  private void parallel(Stmt.Parallel par) {
+    Machine m = machine();
+    List<Strand> strands = new ArrayList<>();
+    for (Stmt.CpuProgram p : par.programs()) {
+      int c = cpu(p.cpu());
+      for (Strand s : strands)
+        if (s.cpu == c) throw new ScriptError(p.cpu().pos(), "cpu " + c + " already has a program in this parallel block: a CPU runs one program");
+      strands.add(new Strand(c, p.body(), m.now()));
+    }
+    strands.sort(java.util.Comparator.comparingInt(s -> s.cpu));   // equal start times: the lower CPU first
+    parallel = new Parallel(par, strands.toArray(Strand[]::new));
+  }
+
+  /**
+   * One step of the running parallel block: every program runs its statements up to its next
+   * event, and the event that starts first runs (equal times: the lower CPU's). True when an event
+   * ran; false when every program has finished (the block is over: what follows starts after its
+   * last event).
+   */
+  private boolean stepParallel() {
+    Machine m = machine();
+    for (Strand s : parallel.strands) if (s.pending.isEmpty() && !s.done) prime(s);
+    Strand best = parallel.next(m);
+    if (best == null) {
+      long end = 0;
+      for (Strand s : parallel.strands) end = Math.max(end, s.time);
+      parallel = null;
+      m.apply(new Op.Join(end));
+      return false;
+    }
+    Pending p = best.pending.poll();
+    at = p.event.pos().toString();
+    lastCpu = best.cpu;
+    try {
+      Task t = m.apply(p.op, best.time);
+      best.time = m.lastEnd();
+      if (p.then != null) p.then.accept(t);
+      afterEvent();
+    } catch (RuntimeException x) {
+      throw located(x, p.event.thread() != null ? p.event.thread().pos() : p.event.pos());
+    }
+    return true;
+  }
+
+  /** Runs {@code s}'s statements until it has an event to run, or to its end. */
+  private void prime(Strand s) {
+    cur = s.cursor;
+    strand = s;
+    try {
+      while (s.pending.isEmpty()) {
+        Frame f = cur.frames[cur.top];
+        if (f.pc < f.body.size()) {
+          Stmt st = f.body.get(f.pc++);
+          budget(st.pos());
+          exec(st);
+        } else if (cur.top == 0) {
+          s.done = true;
+          return;
+        } else {
+          finish(f);
+        }
+      }
+    } finally {
+      cur = main;
+      strand = null;
+    }
+  }
+
+  /** An operation of event {@code e}: applied now at the top level, queued in a CPU program. Returns the thread it acted on (null when queued). */
+  private Task emit(Op op, Event e) { return emit(op, e, null); }
+
+  private Task emit(Op op, Event e, java.util.function.Consumer<Task> then) {
+    if (strand != null) {
+      strand.pending.add(new Pending(op, e, then));
+      return null;
+    }
+    lastCpu = -1;
+    Task t = machine.apply(op);
+    if (then != null) then.accept(t);
+    return t;
   }
 
   // ---- statements
@@ -278,6 +392,7 @@ public final class Session {
         dists[slot] = sampler(d.dist());
       }
       case Stmt.Let let -> eval.set(program.slot(let.name()), let.value());
+      case Stmt.Parallel par -> parallel(par);
       case Stmt.Repeat r -> {
         long n = count(r.count(), "a repeat count");
         if (n > 0 && !r.body().isEmpty()) push(Frame.REPEAT, r.body(), r, null).remaining = n;
@@ -317,7 +432,7 @@ public final class Session {
         try {
           at = e.pos().toString();
           event(e);
-          afterEvent();
+          if (strand == null) afterEvent();
         } catch (RuntimeException x) {
           throw located(x, e.thread() != null ? e.thread().pos() : e.pos());
         }
@@ -355,12 +470,12 @@ public final class Session {
 
   /** Runs event {@code e}: the operations it stands for, applied to the machine. */
   private void event(Event e) {
-    Machine m = machine();
+    machine();
     switch (e) {
       case Event.Fork f -> fork(f);
       case Event.Simple s -> {
         Task t = task(s.thread());
-        m.apply(switch (s.op()) {
+        emit(switch (s.op()) {
           case EXIT -> new Op.Exit(t);
           case ENTER -> new Op.Enter(t);
           case LEAVE -> new Op.Leave(t);
@@ -371,35 +486,36 @@ public final class Session {
           case IRQ_DISABLE -> new Op.IrqDisable(t);
           case IRQ_ENABLE -> new Op.IrqEnable(t);
           default -> throw new IllegalStateException("not a simple event: " + s.op());
-        });
+        }, e);
       }
       case Event.Depth d -> {
         Task t = task(d.thread());
-        m.apply(new Op.Depth(t, d.size() != null ? bytes(d.size()) : dists[program.slot(d.dist())].sample(rng)));
+        emit(new Op.Depth(t, d.size() != null ? bytes(d.size()) : dists[program.slot(d.dist())].sample(rng)), e);
       }
       case Event.Syscall s -> {
         Task t = task(s.thread());
         long depth = s.size() != null ? bytes(s.size()) : s.dist() != null ? dists[program.slot(s.dist())].sample(rng) : -1;
-        m.apply(new Op.Enter(t));
-        if (depth >= 0) m.apply(new Op.Depth(t, depth));
+        emit(new Op.Enter(t), e);
+        if (depth >= 0) emit(new Op.Depth(t, depth), e);
         push(Frame.SYSCALL, s.body(), s, t);
       }
       case Event.Guarded g -> {
         Task t = task(g.thread());
-        m.apply(g.irq() ? new Op.IrqDisable(t) : new Op.PreemptDisable(t));
+        emit(g.irq() ? new Op.IrqDisable(t) : new Op.PreemptDisable(t), e);
         push(g.irq() ? Frame.NOIRQ : Frame.ATOMIC, g.body(), g, t);
       }
-      case Event.Ensure en -> m.apply(new Op.Ensure(task(en.thread()), bytes(en.size())));
-      case Event.Wake w -> m.apply(new Op.Wake(task(w.thread()), w.cpu() == null ? -1 : cpu(w.cpu())));
-      case Event.Migrate mg -> m.apply(new Op.Migrate(task(mg.thread()), cpu(mg.cpu())));
-      case Event.Publish p -> m.apply(new Op.Publish(task(p.thread()), bytes(p.offset())));
-      case Event.Touch t -> m.apply(new Op.Touch(task(t.thread()), bytes(t.offset()), cpu(t.cpu())));
+      case Event.Ensure en -> emit(new Op.Ensure(task(en.thread()), bytes(en.size())), e);
+      case Event.Wake w -> emit(new Op.Wake(task(w.thread()), w.cpu() == null ? -1 : cpu(w.cpu())), e);
+      case Event.Migrate mg -> emit(new Op.Migrate(task(mg.thread()), cpu(mg.cpu())), e);
+      case Event.Publish p -> emit(new Op.Publish(task(p.thread()), bytes(p.offset())), e);
+      case Event.Touch t -> emit(new Op.Touch(task(t.thread()), bytes(t.offset()), t.cpu() == null ? strand.cpu : cpu(t.cpu())), e);
       case Event.Advance a -> {
         double ns = eval.num(a.duration());
         if (!(ns >= 0 && ns <= 1e18)) throw new ScriptError(a.duration().pos(), "a duration must be between 0 and 31 years, not " + Format.nanos(ns));
-        m.apply(new Op.Advance(Math.round(ns)));
+        long d = Math.round(ns);
+        emit(strand != null ? new Op.Spend(strand.cpu, d) : new Op.Advance(d), e);
       }
-      case Event.RcuSync r -> m.apply(new Op.RcuSync());
+      case Event.RcuSync r -> emit(new Op.RcuSync(), e);
     }
   }
 
@@ -410,10 +526,15 @@ public final class Session {
     if (threads.get(family, index) != null)
       throw new ScriptError(ref.pos(), "thread '" + name(ref, index) + "' was already forked");
     Task parent = f.parent() == null ? null : task(f.parent());
-    int cpu = f.cpu() == null ? 0 : cpu(f.cpu());
+    int cpu = f.cpu() != null ? cpu(f.cpu()) : strand != null ? strand.cpu : 0;
     ThreadKind kind = f.threadKind() == Event.ThreadKind.KERNEL ? ThreadKind.KERNEL : ThreadKind.USER;
     Policy policy = policy(program.policyOf(f));
-    threads.put(family, index, machine().apply(new Op.Fork(name(ref, index), cpu, kind, policy.id, parent)));
+    if (strand != null) {
+      // Queued: a second fork of the same thread before this one runs must still be refused.
+      for (Pending p : strand.pending) if (p.op instanceof Op.Fork q && q.name().equals(name(ref, index)))
+        throw new ScriptError(ref.pos(), "thread '" + name(ref, index) + "' was already forked");
+    }
+    emit(new Op.Fork(name(ref, index), cpu, kind, policy.id, parent), f, t -> threads.put(family, index, t));
   }
 
   private static String name(ThreadRef ref, int index) {
@@ -482,6 +603,63 @@ public final class Session {
         yield Sampler.histogram(sizes, weights);
       }
     };
+  }
+
+  /** Blocks being run, innermost on top: the top level's, or one CPU program's. */
+  private static final class Cursor {
+    Frame[] frames = new Frame[16];
+    int top;
+
+    Cursor() { for (int i = 0; i < frames.length; i++) frames[i] = new Frame(); }
+
+    Frame push(int kind, List<Stmt> body, Stmt owner, Task task) {
+      if (++top == frames.length) {
+        frames = java.util.Arrays.copyOf(frames, frames.length * 2);
+        for (int i = top; i < frames.length; i++) frames[i] = new Frame();
+      }
+      return frames[top].set(kind, body, owner, task);
+    }
+
+    Cursor copy(Copier c) {
+      Cursor k = new Cursor();
+      k.frames = new Frame[frames.length];
+      for (int i = 0; i < frames.length; i++) k.frames[i] = frames[i].copy(c);
+      k.top = top;
+      return k;
+    }
+  }
+
+  /** An operation a CPU program has reached and not yet run; {@code then} takes its result (a fork's thread). */
+  private record Pending(Op op, Event event, java.util.function.Consumer<Task> then) {}
+
+  /** One CPU's program in a parallel block: its cursor, the end of its last event, its next operations. */
+  private static final class Strand {
+    final int cpu;
+    final Cursor cursor = new Cursor();
+    long time;
+    final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
+    boolean done;
+
+    Strand(int cpu, List<Stmt> body, long start) {
+      this.cpu = cpu;
+      this.time = start;
+      cursor.frames[0].set(Frame.BLOCK, body, null, null);
+    }
+  }
+
+  /** A running parallel block: its programs, in CPU order. */
+  private record Parallel(Stmt.Parallel stmt, Strand[] strands) {
+    /** The program whose next operation starts first (equal times: the lower CPU's), or null when none has one. */
+    Strand next(Machine m) {
+      Strand best = null;
+      long first = 0;
+      for (Strand s : strands) {
+        if (s.pending.isEmpty()) continue;
+        long start = m.startOf(s.pending.peek().op(), s.time);
+        if (best == null || start < first) { best = s; first = start; }
+      }
+      return best;
+    }
   }
 
   /** One block being run: the top level, a loop, a branch, or the body of syscall/atomic/noirq. */

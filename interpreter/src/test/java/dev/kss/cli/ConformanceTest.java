@@ -19,9 +19,13 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The shared conformance scenarios (../shared/conformance): every scenario runs with exit 0, every
- * file under errors/ fails with exit 2 at its "# error-at: LINE:COL", through the real CLI.
+ * file under errors/ fails with exit 2 at its "# error-at: LINE:COL", through the real CLI. Of the
+ * v2 scenarios, those whose feature has landed ({@link #V2}); the whole v2 folder once all have.
  */
 class ConformanceTest {
+  /** The v2 scenarios that run today: per-CPU time and parallel programs (issue 13). */
+  static final List<String> V2 = List.of("time-overlap.kss", "parallel-laight.kss");
+
   private static final Pattern ERROR_AT = Pattern.compile("#\\s*error-at:\\s*(\\d+):(\\d+)");
 
   static Path dir() {
@@ -59,6 +63,18 @@ class ConformanceTest {
     Path dir = dir();
     missing(dir);
     return scripts(dir).stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+      StringBuilder out = new StringBuilder(), err = new StringBuilder();
+      int code = cli(p.toString(), out, err);
+      assertEquals(0, code, out + "\n" + err);
+    }));
+  }
+
+  @TestFactory Stream<DynamicTest> landedV2ScenariosRunWithEveryExpectationHolding() {
+    Path dir = dir();
+    missing(dir);
+    return V2.stream().map(name -> DynamicTest.dynamicTest("v2/" + name, () -> {
+      Path p = dir.resolve("v2").resolve(name);
+      assertTrue(Files.isRegularFile(p), p + " is missing");
       StringBuilder out = new StringBuilder(), err = new StringBuilder();
       int code = cli(p.toString(), out, err);
       assertEquals(0, code, out + "\n" + err);

@@ -21,6 +21,21 @@ class InvariantsTest {
 
   @Test void aHealthyMachinePasses() { assertDoesNotThrow(m::checkInvariants); }
 
+  @Test void aThreadWhoseLastEventEndsAfterEveryClock() {
+    a.readyAt = m.now() + 1;
+    broken("'a''s last event ends at");
+  }
+
+  @Test void aGracePeriodThatEndedBeforeACpuPassedAQuiescentState() {
+    var rcu = m.kernel().rcu;
+    rcu.call(null, 0, c -> c != 1);   // CPU 1 owes a quiescent state
+    rcu.quiescent(1, 5_000_000);
+    assertEquals(1, rcu.poll(Long.MAX_VALUE, c -> true).size());
+    assertDoesNotThrow(m::checkInvariants);
+    rcu.lastEnded().qsAt()[1] = 9_000_000;   // as if the grace period ended before CPU 1 got there
+    broken("without cpu 1's quiescent state in it");
+  }
+
   @Test void aPteClearedWithoutTheStackKnowing() {
     m.kernel().pageTable.unmap(a.stack.pageVa(0));
     broken("a: page 0 is mapped but its PTE says otherwise");

@@ -9,7 +9,10 @@ import java.util.List;
 /**
  * Physical memory: 4 KiB frames split evenly over the NUMA nodes, a buddy allocator per node, and
  * per-CPU page lists for orders 0 to 3 in front of it (Linux caches orders 1-3 on the per-CPU lists
- * since v5.14, commit 44042b449872). Every frame knows whether it is allocated, which the invariant
+ * since v5.14, commit 44042b449872). As in Linux, each CPU has one set of lists per zone (here: per
+ * node, {@code zone->per_cpu_pageset}): a frame freed on a CPU goes to that CPU's list for the
+ * frame's own node (free_unref_page() takes page_zone(page)), so a node-0 frame freed on a node-1
+ * CPU is never handed out there as a local one; it waits on the remote list until that list drains. Every frame knows whether it is allocated, which the invariant
  * checker uses: no stack page may be backed by a free frame.
  *
  * <p>A copy shares the buddy allocators and the per-CPU lists with the original until either side
@@ -31,6 +34,7 @@ public final class PhysicalMemory {
   private final long totalFrames;
   /** The node of each CPU, worked out once from {@link Numa}: it is asked on every allocation. */
   private final int[] nodeOfCpu;
+  /** The per-CPU lists, CPU {@code c}'s for node {@code n} at {@code c * nodes + n}. */
   private final CpuLists[] pcp;
   /** One byte a frame (1: allocated); shared with copies until written. */
   private byte[] allocated;
@@ -47,7 +51,7 @@ public final class PhysicalMemory {
     this.numa = new Numa(cpus, numa);
     nodeOfCpu = new int[cpus];
     for (int c = 0; c < cpus; c++) nodeOfCpu[c] = this.numa.nodeOf(c);
-    pcp = new CpuLists[cpus];
+    pcp = new CpuLists[cpus * numa];
     allocated = new byte[0];
   }
 
@@ -102,18 +106,20 @@ public final class PhysicalMemory {
   }
 
   private int tryAlloc(int order, int cpu) {
+    int node = nodeOf(cpu);
     if (order <= PCP_MAX_ORDER) {
-      CpuLists l = lists(cpu);
-      if (l.count[order] == 0) refill(cpu, l, order);
+      CpuLists l = lists(cpu, node);
+      if (l.count[order] == 0) refill(node, l, order);
       return l.count[order] == 0 ? -1 : l.list[order][--l.count[order]];
     }
-    return node(nodeOf(cpu)).alloc(order);
+    return node(node).alloc(order);
   }
 
+  /** Frees 2^order frames on {@code cpu}: small orders onto its list for the frames' node. */
   public void free(int pfn, int order, int cpu) {
     mark(pfn, 1 << order, (byte) 0);
     if (order <= PCP_MAX_ORDER) {
-      CpuLists l = lists(cpu);
+      CpuLists l = lists(cpu, nodeOfFrame(pfn));
       int high = Math.max(1, PCP_HIGH >> order);
       if (l.count[order] >= high) drain(l, order, Math.max(1, PCP_BATCH >> order));
       l.list(order)[l.count[order]++] = pfn;
@@ -133,11 +139,18 @@ public final class PhysicalMemory {
     return f;
   }
 
-  /** {@code cpu}'s lists, this memory's own (copied first when shared with another copy). */
-  private CpuLists lists(int cpu) {
-    CpuLists l = pcp[cpu];
-    if (l == null) l = pcp[cpu] = new CpuLists();
-    else if (l.shared) l = pcp[cpu] = new CpuLists(l);
+  /** The node frame {@code pfn} belongs to. */
+  public int nodeOfFrame(int pfn) {
+    for (int n = 0; n < nodes.length; n++) if (pfn >= nodes[n].base() && pfn < nodes[n].base() + nodes[n].frames()) return n;
+    throw new IllegalStateException("frame " + pfn + " belongs to no node");
+  }
+
+  /** {@code cpu}'s lists for node {@code node}, this memory's own (copied first when shared with another copy). */
+  private CpuLists lists(int cpu, int node) {
+    int i = cpu * nodes.length + node;
+    CpuLists l = pcp[i];
+    if (l == null) l = pcp[i] = new CpuLists();
+    else if (l.shared) l = pcp[i] = new CpuLists(l);
     l.hashed = false;
     return l;
   }
@@ -149,8 +162,8 @@ public final class PhysicalMemory {
     return b;
   }
 
-  private void refill(int cpu, CpuLists l, int order) {
-    BuddyAllocator node = node(nodeOf(cpu));
+  private void refill(int nodeId, CpuLists l, int order) {
+    BuddyAllocator node = node(nodeId);
     int want = Math.max(1, PCP_BATCH >> order);
     int[] list = l.list(order);
     // Take the batch, then reverse it so the lowest frames come out first (LIFO list).
@@ -174,13 +187,7 @@ public final class PhysicalMemory {
     l.count[order] = c - count;
   }
 
-  private BuddyAllocator owner(int pfn) {
-    for (int n = 0; n < nodes.length; n++) {
-      BuddyAllocator b = nodes[n];
-      if (pfn >= b.base() && pfn < b.base() + b.frames()) return node(n);
-    }
-    throw new IllegalStateException("frame " + pfn + " belongs to no node");
-  }
+  private BuddyAllocator owner(int pfn) { return node(nodeOfFrame(pfn)); }
 
   private void mark(int pfn, int n, byte v) {
     if (pfn + n > allocated.length) allocated = Arrays.copyOf(allocated, Math.max(pfn + n, allocated.length * 2));

@@ -10,7 +10,7 @@ package dev.kss.machine.metrics;
  * once for the whole machine and once per policy ({@link Metrics}).
  */
 public enum Metric {
-  THREADS_LIVE("threads.live", Unit.COUNT, "threads alive now"),
+  THREADS_LIVE("threads.live", Unit.COUNT, Kind.LEVEL, null, "threads alive now"),
   THREADS_FORKED("threads.forked", Unit.COUNT, "threads forked"),
   THREADS_EXITED("threads.exited", Unit.COUNT, "threads that exited or were killed"),
   STACKS_RESIDENT("stacks.resident", Unit.BYTES, Kind.PAGES, null, "frames mapped into the stacks of live threads"),
@@ -25,7 +25,7 @@ public enum Metric {
   CACHE_MISSES("cache.misses", Unit.COUNT, "stack allocations the stack cache could not serve"),
   CACHE_HIT_RATE("cache.hit_rate", Unit.RATIO, Kind.DERIVED, null, "hits / (hits + misses)"),
   CACHE_DROPPED("cache.dropped", Unit.COUNT, "freed stacks that did not fit in the cache"),
-  FREE_DEFERRED("free.deferred", Unit.COUNT, "dead threads' stacks waiting for an RCU grace period now"),
+  FREE_DEFERRED("free.deferred", Unit.COUNT, Kind.LEVEL, null, "dead threads' stacks waiting for an RCU grace period now"),
   RCU_GRACE_PERIODS("rcu.grace_periods", Unit.COUNT, Kind.DERIVED, null, "RCU grace periods completed"),
   FAULTS_STACK("faults.stack", Unit.COUNT, "stack page faults"),
   PREFAULTS("prefaults", Unit.COUNT, Kind.COUNTED, "faults", "pre-fault touches"),
@@ -59,10 +59,11 @@ public enum Metric {
   public enum Unit { COUNT, BYTES, NS, RATIO, TEXT }
 
   /**
-   * Counted (kept in {@link Metrics} as it happens); counted in pages (the machine counts frames,
+   * Counted (kept in {@link Metrics} as it happens: events); a level (counted up and down: what
+   * there is now); counted in pages (the machine counts frames,
    * the metric is their size in bytes); derived from the model's state when read; or the latency family.
    */
-  public enum Kind { COUNTED, PAGES, DERIVED, LATENCY }
+  public enum Kind { COUNTED, LEVEL, PAGES, DERIVED, LATENCY }
 
   public final String key;
   public final Unit unit;
@@ -79,6 +80,15 @@ public enum Metric {
     this.kind = kind;
     this.area = area != null ? area : key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
     this.meaning = meaning;
+  }
+
+  /**
+   * Kept for each CPU too ({@code cpu[1].tlb.misses}): the events counted where they happen, what
+   * is derived from them alone, and the CPU's clock ({@code cpu[1].now}). Levels and pages are not:
+   * a thread forked on one CPU may die on another.
+   */
+  public boolean perCpu() {
+    return kind == Kind.COUNTED && unit == Unit.COUNT || this == CACHE_HIT_RATE || this == VIOLATIONS_TOTAL || this == TIME_NOW;
   }
 
   /** A violation: something that would crash or corrupt a real kernel (violations.total sums them). */

@@ -1,24 +1,32 @@
 package dev.kss.machine.metrics;
 
 import dev.kss.machine.base.State;
+import dev.kss.machine.cost.Clock;
 import java.util.Arrays;
 
 /**
- * Counted metrics and latencies, kept once for the whole machine and once for each policy (index =
- * policy id), so that {@code dyn.stacks.resident} counts only the threads of {@code dyn}. Every
- * update names the policy it belongs to and lands in both places.
+ * Counted metrics and latencies, kept once for the whole machine, once for each policy (index =
+ * policy id), so that {@code dyn.stacks.resident} counts only the threads of {@code dyn}, and once
+ * for each CPU, so that {@code cpu[1].tlb.misses} counts only what CPU 1 did. Every update names
+ * the policy it belongs to and lands in all three places; its CPU is the one the machine is working
+ * on (the clock's), unless it names another.
  */
 public final class Metrics {
   private static final int N = Metric.values().length;
   private static final int OPS = Latency.Op.values().length;
 
+  private final Clock clock;
   private final long[] global;
+  /** Per CPU: the counters of CPU c at [c * N, (c + 1) * N). */
+  private final long[] perCpu;
   /** Per policy: the counters of policy p at [p * N, (p + 1) * N). */
   private long[] scoped;
   private final Latency[] globalLatency;
   private Latency[][] scopedLatency;
 
-  public Metrics() {
+  public Metrics(Clock clock) {
+    this.clock = clock;
+    perCpu = new long[clock.cpus() * N];
     global = new long[N];
     scoped = new long[0];
     globalLatency = new Latency[OPS];
@@ -26,7 +34,9 @@ public final class Metrics {
     for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
   }
 
-  private Metrics(Metrics o) {
+  private Metrics(Metrics o, Clock clock) {
+    this.clock = clock;
+    perCpu = o.perCpu.clone();
     global = o.global.clone();
     scoped = o.scoped.clone();
     globalLatency = new Latency[OPS];
@@ -39,7 +49,8 @@ public final class Metrics {
     }
   }
 
-  public Metrics copy() { return new Metrics(this); }
+  /** A copy that reads the CPU from {@code clock} (the copy's). */
+  public Metrics copy(Clock clock) { return new Metrics(this, clock); }
 
   /** Makes room for policy {@code id}. */
   public void addScope(int id) {
@@ -52,9 +63,13 @@ public final class Metrics {
     for (int i = 0; i < OPS; i++) scopedLatency[id][i] = new Latency();
   }
 
-  public void add(int policy, Metric c, long n) {
+  public void add(int policy, Metric c, long n) { addOn(clock.cpu(), policy, c, n); }
+
+  /** The same, for something CPU {@code cpu} did (a flush on an IPI's target). */
+  public void addOn(int cpu, int policy, Metric c, long n) {
     int i = c.ordinal(), j = policy * N + i;
     global[i] += n;
+    perCpu[cpu * N + i] += n;
     scoped[j] += n;
     if (c == Metric.STACKS_RESIDENT) {
       int p = Metric.STACKS_RESIDENT_PEAK.ordinal(), q = policy * N + p;
@@ -68,6 +83,9 @@ public final class Metrics {
   public long get(Metric c, int policyOrMinus1) {
     return policyOrMinus1 < 0 ? global[c.ordinal()] : scoped[policyOrMinus1 * N + c.ordinal()];
   }
+
+  /** A counter of one CPU: what it did (summed over policies). For stacks.resident and the like, the pages that CPU mapped less those it unmapped. */
+  public long onCpu(Metric c, int cpu) { return perCpu[cpu * N + c.ordinal()]; }
 
   public long violations(int policyOrMinus1) {
     long v = 0;
@@ -85,7 +103,7 @@ public final class Metrics {
   }
 
   public void state(State s) {
-    s.put(global, 0, N).put(scoped, 0, scoped.length);
+    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length);
     for (Latency l : globalLatency) l.state(s);
     for (Latency[] ls : scopedLatency) if (ls != null) for (Latency l : ls) l.state(s);
   }

@@ -38,7 +38,9 @@ public sealed interface Op {
     R publish(Publish op);
     R touch(Touch op);
     R advance(Advance op);
+    R spend(Spend op);
     R rcuSync(RcuSync op);
+    R join(Join op);
   }
 
   /** A new thread {@code name} on {@code cpu} with a stack of policy {@code policy}; {@code parent} null: none. */
@@ -130,11 +132,28 @@ public sealed interface Op {
     @Override public String keyword() { return "touch"; }
   }
 
-  /** Time passes on every CPU. */
+  /** Time passes on every CPU: each goes to the latest clock plus {@code ns}. */
   record Advance(long ns) implements Op {
     @Override public <R> R accept(Visitor<R> v) { return v.advance(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "advance"; }
+  }
+
+  /** CPU {@code cpu} spends {@code ns} (an {@code advance} in its program): its current thread stays where it is. */
+  record Spend(int cpu, long ns) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.spend(this); }
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "advance"; }
+  }
+
+  /**
+   * A parallel block ended at {@code at}, its last event's end: time-driven work due by then takes
+   * effect, and the events after it start no earlier. No clock moves.
+   */
+  record Join(long at) implements Op {
+    @Override public <R> R accept(Visitor<R> v) { return v.join(this); }
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "parallel"; }
   }
 
   /** synchronize_rcu(): waits until a full grace period has elapsed. */

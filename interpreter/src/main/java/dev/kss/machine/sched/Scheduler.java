@@ -108,7 +108,7 @@ public final class Scheduler {
     clock.charge(Primitive.CONTEXT_SWITCH);
     if (prev != null) path.switchOut(prev, cpu);
     cpu.current = next;
-    rcu.quiescent(cpu.id);
+    rcu.quiescent(cpu.id, clock.now(cpu.id));
     if (prev != null && !prev.alive()) path.finishDead(prev, cpu);
     if (next != null) path.switchIn(next, cpu);
     long cost = clock.opCost();

@@ -45,14 +45,18 @@ public final class Kernel {
   /** The thread of the operation being applied, for the probe's page-level events (kept only while somebody listens), or null. */
   private Task opThread;
   private int nextStack;
+  /** How far time-driven work (grace periods, shrinkers) has been done: the latest time an event reached it. */
+  private long horizon;
+  /** Whether a policy has a periodic shrinker (tested on every event). */
+  private boolean hasShrinkers;
   /** Which CPUs are in an extended quiescent state now, for RCU. */
   public final IntPredicate quiescent;
 
   public Kernel(int cpus, long memoryBytes, int numa, long rcuGpNs, TlbConfig tlb, CostModel costs) {
-    clock = new Clock(costs);
+    clock = new Clock(costs, cpus);
     memory = new PhysicalMemory(memoryBytes, numa, cpus);
     pageTable = new PageTable(memory);
-    metrics = new Metrics();
+    metrics = new Metrics(clock);
     mmu = new Mmu(pageTable, tlb, cpus, clock, metrics);
     rcu = new RcuState<>(cpus, rcuGpNs);
     Cpu[] cs = new Cpu[cpus];
@@ -70,7 +74,7 @@ public final class Kernel {
     clock = o.clock.copy(o.clock.costs());
     memory = o.memory.copy();
     pageTable = o.pageTable.copy(memory);
-    metrics = o.metrics.copy();
+    metrics = o.metrics.copy(clock);
     mmu = o.mmu.copy(pageTable, clock, metrics);
     rcu = o.rcu.copy(d -> d.copy(c));
     scheduler = o.scheduler.copy(c, clock, rcu);
@@ -81,6 +85,8 @@ public final class Kernel {
     shrinkers = o.shrinkers.copy(this);
     scheduler.setPath(new SwitchSteps(this));
     nextStack = o.nextStack;
+    horizon = o.horizon;
+    hasShrinkers = o.hasShrinkers;
     quiescent = x -> scheduler.cpu(x).quiescent();
   }
 
@@ -109,7 +115,10 @@ public final class Kernel {
   public Policy addPolicy(String name, PolicyConfig config, int window) {
     Policy p = new Policy(name, policies.size(), config, this, window);
     index(p);
-    if (config.shrinkerEveryNs > 0) shrinkers.add(p);
+    if (config.shrinkerEveryNs > 0) {
+      shrinkers.add(p);
+      hasShrinkers = true;
+    }
     return p;
   }
 
@@ -123,6 +132,9 @@ public final class Kernel {
 
   public Task opThread() { return opThread; }
 
+  /** The clock of the CPU the machine is working on. */
+  public long now() { return clock.now(); }
+
   /** Now, when somebody listens (the start of something the probe will hear of); 0 otherwise, at no cost. */
   public long probeStart() { return probing ? clock.now() : 0; }
 
@@ -134,27 +146,34 @@ public final class Kernel {
 
   public long charge(Primitive p) { return clock.charge(p); }
 
-  public long now() { return clock.now(); }
-
   /** The kill of a thread by the model (a guard page hit, a fault no policy can serve): do_exit from an oops. */
   public void kill(Task t, String why) {
     exits.kill(t, why);
-    tick();   // the oops ends the thread's part of the operation; time-driven work due by now runs
+    tick(now());   // the oops ends the thread's part of the operation; time-driven work due by now runs
   }
 
   /** The thread exits normally. */
   public void exit(Task t) { exits.exit(t); }
 
-  /** Time-driven work due by now: grace periods that may end, shrinkers whose period came. */
-  public void tick() {
-    if (rcu.active()) release.poll();
-    if (shrinkers.any()) shrinkers.run();
+  /**
+   * Time-driven work due by {@code now} takes effect: grace periods that ended (their callbacks
+   * run at their end, on the CPUs that queued them), shrinkers whose period came. Work is done in
+   * time order: a time earlier than one already reached finds it done.
+   */
+  public void tick(long now) {
+    if (now > horizon) horizon = now;
+    if (rcu.active()) release.poll(horizon);
+    if (hasShrinkers) shrinkers.run(horizon);
   }
+
+  /** How far time-driven work has been done. */
+  public long horizon() { return horizon; }
 
   public Release release() { return release; }
 
   public void state(dev.kss.machine.base.State s) {
-    s.put(clock.now()).put(nextStack);
+    clock.state(s);
+    s.put(nextStack).put(horizon);
     memory.state(s);
     pageTable.state(s);
     mmu.state(s);

@@ -136,11 +136,12 @@ public final class Policy {
   }
 
   /**
-   * The dead thread's stack is released: back into the cache if there is room, else freed.
-   * Returns false when the cache was full (the caller may defer the free past RCU instead).
+   * The dead thread's stack is released: offered to the hooks ({@code askHooks}: not when they
+   * refused it already), then back into the cache if there is room. Returns false when neither
+   * took it (the caller frees it, or defers the free past RCU).
    */
-  boolean tryCache(KernelStack s, int cpu) {
-    if (hooks != null && hooks.release(s, cpu)) return true;
+  boolean tryCache(KernelStack s, int cpu, boolean askHooks) {
+    if (askHooks && hooks != null && hooks.release(s, cpu)) return true;
     if (cache == null) return false;
     long start = k.probeStart();
     k.charge(Primitive.CACHE_OP);
@@ -148,11 +149,7 @@ public final class Policy {
     // reused stack looks like a new one (our choice; the RFC does not say).
     int keep = Math.min(population.initialPages(ThreadKind.USER), population.initialPages(ThreadKind.KERNEL));
     if (!s.directMapped && keep < config.stackPages()) pages.unmapBelow(s, keep, cpu, false);
-    if (!cache.put(s, cpu)) {
-      k.metrics.inc(id, Metric.CACHE_DROPPED);
-      if (k.probing) k.probe().cacheDrop(cpu, k.opThread(), k.now(), s);
-      return false;
-    }
+    if (!cache.put(s, cpu)) return false;
     k.metrics.add(id, Metric.STACKS_CACHED, s.mappedCount());
     if (k.probing) k.probe().cachePut(cpu, k.opThread(), start, k.now() - start, s);
     return true;
@@ -160,6 +157,18 @@ public final class Policy {
 
   /** Frees the stack for good. */
   public void destroy(KernelStack s, int cpu) { backing.destroy(s, cpu); }
+
+  /**
+   * Frees for good a stack that did not fit in the cache: counted as dropped once, however many
+   * times it was offered (at the switch, then again after RCU, as thread_stack_free_rcu() does).
+   */
+  void drop(KernelStack s, int cpu) {
+    if (cache != null) {
+      k.metrics.inc(id, Metric.CACHE_DROPPED);
+      if (k.probing) k.probe().cacheDrop(cpu, k.opThread(), k.now(), s);
+    }
+    destroy(s, cpu);
+  }
 
   /** The thread died: its stack's pages stop counting as resident (exit_task_stack_account). */
   void retire(KernelStack s) {

@@ -2,6 +2,7 @@ package dev.kss.machine.stack;
 
 import dev.kss.machine.base.Copier;
 import dev.kss.machine.base.State;
+import dev.kss.machine.cost.Clock;
 import dev.kss.machine.mem.KernelStack;
 import dev.kss.machine.metrics.Metric;
 import dev.kss.machine.sched.Task;
@@ -16,17 +17,21 @@ import java.util.List;
  * the CPU that queued it, or is freed (kernel/fork.c thread_stack_free_rcu).
  */
 public final class Release {
-  /** A stack waiting for a grace period, queued on {@code cpu}; {@link #SYNC} is synchronize_rcu() waiting. */
-  public record Deferred(int policy, KernelStack stack, int cpu) {
-    Deferred copy(Copier c) { return this == SYNC ? SYNC : new Deferred(policy, KernelStack.copy(stack, c), cpu); }
+  /**
+   * A stack waiting for a grace period, queued on {@code cpu}; {@code refused}: a policy's hooks
+   * were offered it already and refused it, so after the grace period only the cache is tried (a
+   * refused stack is dead to the hooks). {@link #SYNC} is synchronize_rcu() waiting.
+   */
+  public record Deferred(int policy, KernelStack stack, int cpu, boolean refused) {
+    Deferred copy(Copier c) { return this == SYNC ? SYNC : new Deferred(policy, KernelStack.copy(stack, c), cpu, refused); }
 
     static void state(Deferred d, State s) {
-      s.put((long) d.policy << 32 | (d.cpu & 0xffffffffL));
+      s.put((long) d.policy << 32 | (d.cpu & 0xffffffffL)).put(d.refused);
       if (d.stack != null) s.put(d.stack.top);
     }
   }
 
-  static final Deferred SYNC = new Deferred(-1, null, -1);
+  static final Deferred SYNC = new Deferred(-1, null, -1, false);
 
   private final Kernel k;
 
@@ -37,8 +42,8 @@ public final class Release {
     Policy p = k.policyOf(t);
     KernelStack s = t.stack;
     switch (p.config.free) {
-      case AT_EXIT -> { if (!p.tryCache(s, cpu)) p.destroy(s, cpu); }
-      case AFTER_RCU -> deferPastRcu(p, s, cpu);
+      case AT_EXIT -> { if (!p.tryCache(s, cpu, true)) p.drop(s, cpu); }
+      case AFTER_RCU -> deferPastRcu(p, s, cpu, false);
       case AT_SWITCH -> { }   // finish_task_switch(), atSwitch
     }
   }
@@ -47,57 +52,81 @@ public final class Release {
   void atSwitch(Task dead, int cpu) {
     Policy p = k.policyOf(dead);
     if (p.config.free != PolicyConfig.Free.AT_SWITCH) return;
-    if (!p.tryCache(dead.stack, cpu)) deferPastRcu(p, dead.stack, cpu);
+    if (!p.tryCache(dead.stack, cpu, true)) deferPastRcu(p, dead.stack, cpu, p.hooks() != null);
   }
 
   /** call_rcu(): after the grace period the stack goes to the cache of the CPU that queued it, or is freed. */
-  private void deferPastRcu(Policy p, KernelStack s, int cpu) {
+  private void deferPastRcu(Policy p, KernelStack s, int cpu, boolean refused) {
     k.metrics.inc(p.id, Metric.FREE_DEFERRED);
-    call(new Deferred(p.id, s, cpu));
+    call(new Deferred(p.id, s, cpu, refused));
   }
 
   private void call(Deferred d) {
     if (k.rcu.call(d, k.now(), k.quiescent) && k.probing) k.probe().gracePeriodStart(k.now());
   }
 
-  /** Ends the grace period if it is due and runs its callbacks; true when a synchronize_rcu() it carried is over. */
-  boolean poll() {
-    List<Deferred> batch = k.rcu.poll(k.now(), k.quiescent);
-    if (batch.isEmpty()) return false;
-    if (k.probing) k.probe().gracePeriodEnd(k.now());
-    if (k.rcu.active() && k.probing) k.probe().gracePeriodStart(k.now());
+  /**
+   * Ends every grace period that ended by {@code now} and runs its callbacks, each at the grace
+   * period's end on the CPU that queued it; true when a synchronize_rcu() one carried is over.
+   */
+  boolean poll(long now) {
     boolean synced = false;
-    for (Deferred d : batch) {
-      if (d == SYNC) { synced = true; continue; }
-      Policy p = k.policy(d.policy);
-      k.metrics.add(p.id, Metric.FREE_DEFERRED, -1);
-      long saved = k.clock.beginDetached();
-      if (!p.tryCache(d.stack, d.cpu)) p.destroy(d.stack, d.cpu);
-      k.clock.endDetached(saved);
+    for (List<Deferred> batch = k.rcu.poll(now, k.quiescent); !batch.isEmpty(); batch = k.rcu.poll(now, k.quiescent)) {
+      long end = k.rcu.endedAt();
+      if (k.probing) k.probe().gracePeriodEnd(end);
+      if (k.rcu.active() && k.probing) k.probe().gracePeriodStart(end);
+      for (Deferred d : batch) {
+        if (d == SYNC) { synced = true; continue; }
+        Policy p = k.policy(d.policy);
+        k.metrics.add(p.id, Metric.FREE_DEFERRED, -1);
+        Clock.Detached saved = k.clock.beginDetached(d.cpu, end);
+        if (!p.tryCache(d.stack, d.cpu, !d.refused)) p.drop(d.stack, d.cpu);
+        k.clock.endDetached(saved);
+      }
     }
     return synced;
   }
 
-  /** Time passes by {@code ns} on every CPU: each passes quiescent states, so grace periods complete on time. */
+  /**
+   * {@code advance} at the top level: every CPU's clock goes to the latest one plus {@code ns}, and
+   * every CPU passes quiescent states on the way (the scheduler tick sees each one), so grace
+   * periods complete on time.
+   */
   public void advance(long ns) {
-    long target = k.now() + ns;
-    k.rcu.allQuiescent();
-    for (long end = k.rcu.earliestEnd(); end >= 0 && end <= target; end = k.rcu.earliestEnd()) {
-      k.clock.advanceTo(end);
-      poll();
-      k.rcu.allQuiescent();
+    long target = k.clock.latest() + ns;
+    long[] clocks = clocks();
+    k.rcu.allQuiescent(clocks);
+    for (long end = k.rcu.end(); end >= 0 && end <= target; end = k.rcu.end()) {
+      poll(end);
+      k.rcu.allQuiescent(clocks);
     }
-    k.clock.setNow(target);   // the advance ends at its target: the callbacks' work is absorbed in it
+    for (int c = 0; c < k.cpus(); c++) k.clock.set(c, target);
   }
 
-  /** synchronize_rcu(): waits until a full grace period has elapsed. */
+  /**
+   * {@code rcu_sync} at the top level, synchronize_rcu(): the machine waits until a full grace
+   * period has elapsed; every CPU waits with it (and is quiescent meanwhile), so every clock ends at
+   * the grace period's end.
+   */
   public void sync() {
+    long from = k.clock.latest();
+    for (int c = 0; c < k.cpus(); c++) k.clock.set(c, from);
+    k.clock.on(0);
     call(SYNC);
+    long[] clocks = clocks();
     boolean passed = false;
     while (!passed) {
-      k.rcu.allQuiescent();
-      k.clock.advanceTo(k.rcu.earliestEnd());
-      passed = poll();
+      k.rcu.allQuiescent(clocks);
+      long end = k.rcu.end();
+      passed = poll(end);
+      for (int c = 0; c < k.cpus(); c++) if (clocks[c] < end) clocks[c] = end;
     }
+    for (int c = 0; c < k.cpus(); c++) k.clock.set(c, clocks[c]);
+  }
+
+  private long[] clocks() {
+    long[] t = new long[k.cpus()];
+    for (int c = 0; c < t.length; c++) t[c] = k.clock.now(c);
+    return t;
   }
 }

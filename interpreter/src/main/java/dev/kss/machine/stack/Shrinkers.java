@@ -1,6 +1,7 @@
 package dev.kss.machine.stack;
 
 import dev.kss.machine.base.State;
+import dev.kss.machine.cost.Clock;
 import dev.kss.machine.sched.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,15 +27,18 @@ final class Shrinkers {
   void add(Policy p) {
     policies.add(p);
     next = Arrays.copyOf(next, policies.size());
-    next[policies.size() - 1] = k.now() + p.config.shrinkerEveryNs;
+    next[policies.size() - 1] = k.clock.latest() + p.config.shrinkerEveryNs;
   }
 
-  /** A shrinker runs at most once per its period, when simulated time has reached it; its work is no operation's. */
-  void run() {
+  /**
+   * A shrinker runs at most once per its period: at the first event at or after its period's end
+   * ({@code now}), on that event's CPU; its work is no operation's and moves no clock.
+   */
+  void run(long now) {
     for (int i = 0; i < policies.size(); i++) {
-      if (k.now() < next[i]) continue;
+      if (now < next[i]) continue;
       Policy p = policies.get(i);
-      long saved = k.clock.beginDetached();
+      Clock.Detached saved = k.clock.beginDetached(k.clock.cpu(), now);
       if (!p.reclaim()) {
         List<Task> live = k.scheduler.live();
         for (int j = 0; j < live.size(); j++) {
@@ -43,7 +47,7 @@ final class Shrinkers {
         }
       }
       k.clock.endDetached(saved);
-      next[i] = k.now() + p.config.shrinkerEveryNs;
+      next[i] = now + p.config.shrinkerEveryNs;
     }
   }
 

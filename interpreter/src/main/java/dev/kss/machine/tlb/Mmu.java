@@ -157,7 +157,7 @@ public final class Mmu {
     long start = clock.now();
     for (int cpu = 0; cpu < tlbs.length; cpu++) {
       if (tlbs[cpu] != null) tlb(cpu).flushAll();
-      metrics.inc(policy, Metric.TLB_FLUSHES);
+      metrics.addOn(cpu, policy, Metric.TLB_FLUSHES, 1);
     }
     long c = clock.charge(Primitive.FULL_FLUSH);
     if (probing) for (int cpu = 0; cpu < tlbs.length; cpu++) probe.tlbFlush(cpu, thread, start, cpu == local ? c : 0, -1);
@@ -167,7 +167,7 @@ public final class Mmu {
   private int flushed(int n) { return n > config.flushCeiling ? -1 : n; }
 
   private void flushOn(int cpu, long[] vas, int n, int policy) {
-    metrics.inc(policy, Metric.TLB_FLUSHES);
+    metrics.addOn(cpu, policy, Metric.TLB_FLUSHES, 1);
     if (tlbs[cpu] == null) return;
     Tlb tlb = tlb(cpu);
     if (n > config.flushCeiling) tlb.flushAll();
