@@ -114,19 +114,15 @@ public final class Machine {
    * Applies one operation of a script's top level, where statements run in the order written;
    * returns the thread it acted on (for a fork, the new thread; null for advance and rcu_sync).
    *
-   * <p>It starts on its CPU ({@link #cpuOf}) at the latest of that CPU's clock, the end of its
+   * <p>It starts on its CPU ({@link Op#runsOn}: a fork's CPU, the touching CPU, the CPU a migration leaves, a wake's target) at the latest of that CPU's clock, the end of its
    * thread's previous event and, across CPUs, the end of the event it depends on: a touch waits for
    * its thread's last event, a fork for its parent's, everything for the end of the last parallel
    * block ({@link Op.Join}). Time-driven work due by its start takes effect
    * first, and what became due by its end right after it.
    */
   public Task apply(Op op) {
-    long after = switch (op) {
-      case Op.Touch x -> x.thread().readyAt;
-      case Op.Fork f -> f.parent() == null ? 0 : f.parent().readyAt;
-      default -> 0;
-    };
-    return run(op, Math.max(after, joined), true);
+    Task w = op.waitsFor();
+    return run(op, w == null ? joined : Math.max(w.readyAt, joined), true);
   }
 
   /**
@@ -138,8 +134,9 @@ public final class Machine {
   public Task apply(Op op, long notBefore) { return run(op, notBefore, false); }
 
   /** When {@code op} would start, given {@code notBefore}: what {@link #apply(Op, long)} will use. */
-  public long startOf(Op op, long notBefore) {
-    int cpu = cpuOf(op);
+  public long startOf(Op op, long notBefore) { return startOf(op, op.runsOn(), notBefore); }
+
+  private long startOf(Op op, int cpu, long notBefore) {
     long start = Math.max(notBefore, cpu < 0 ? k.clock.latest() : k.clock.now(cpu));
     Task t = op.thread();
     if (t != null && !(op instanceof Op.Touch) && t.readyAt > start) start = t.readyAt;
@@ -147,8 +144,8 @@ public final class Machine {
   }
 
   private Task run(Op op, long notBefore, boolean settle) {
-    int cpu = cpuOf(op);
-    long start = startOf(op, notBefore);
+    int cpu = op.runsOn();
+    long start = startOf(op, cpu, notBefore);
     k.tick(start);
     if (cpu >= 0) k.clock.startAt(cpu, start);
     if (k.probing) k.setOpThread(op.thread());
@@ -191,23 +188,6 @@ public final class Machine {
       return null;
     }
   };
-
-  /**
-   * The CPU whose clock an operation runs on: a fork's, the touching CPU, the CPU a migration
-   * leaves, a wake's target; -1 for machine-wide ones. Its thread's CPU for the rest.
-   */
-  private static int cpuOf(Op op) {
-    return switch (op) {
-      case Op.Fork f -> f.cpu();
-      case Op.Touch x -> x.cpu();
-      case Op.Wake w -> w.cpu() >= 0 ? w.cpu() : w.thread().cpu;
-      case Op.Spend s -> s.cpu();
-      case Op.Advance a -> -1;
-      case Op.RcuSync r -> -1;
-      case Op.Join x -> -1;
-      default -> op.thread().cpu;
-    };
-  }
 
   /** The CPU an operation ran on, for the probe: the touching CPU, the target of a migration, the thread's; -1 for machine-wide ones. */
   private static int probeCpu(Op op, Task t) {

@@ -8,7 +8,7 @@ public final class Commands {
 
   static final List<Command> ALL = List.of(
       new Command(":load", ":l", ":load FILE", "Load a script without running it; the previous session ends."),
-      new Command(":step", ":s", ":step [N]", "Run the next N events (1), stopping early at a breakpoint or watch."),
+      new Command(":step", ":s", ":step [N]", "Run the next N events (1), stopping early at a breakpoint or watch; inside parallel, in time order, saying which CPU ran."),
       new Command(":next", ":n", ":next", "Run the next statement; a block (syscall, atomic, repeat, for, if) runs to its end."),
       new Command(":continue", ":c", ":continue", "Run to a breakpoint, a watch or the end. Ctrl-C stops it."),
       new Command(":back", ":bk", ":back [N]", "Go back N events (1), exactly: the state is restored, not undone by hand."),
@@ -21,9 +21,10 @@ public final class Commands {
       new Command(":display", ":d", ":display [EXPR]", "Show EXPR at every stop. Without an argument: show them all now."),
       new Command(":delete", ":del", ":delete [ID]", "Delete a breakpoint, watch or display (all without an ID)."),
       new Command(":show", ":sh", ":show cpus | threads | stack THREAD | tlb CPU | caches | rcu",
-          "Inspect the machine. stack: the pages top to guard, mapped or not, the frame behind each, which CPUs' TLBs "
+          "Inspect the machine. cpus: each CPU's clock, what it runs, its TLB and RCU state. stack: the pages top to guard, mapped or not, the frame behind each, which CPUs' TLBs "
               + "hold it (stale ones marked), depth and stack pointer; * marks what changed since the last :show stack."),
-      new Command(":metrics", ":m", ":metrics [PREFIX]", "Metrics whose names start with PREFIX (all without one)."),
+      new Command(":metrics", ":m", ":metrics [PREFIX]",
+          "Metrics whose names start with PREFIX (all without one); cpu[N].PREFIX: CPU N's own (cpu[1].now is its clock)."),
       new Command(":help", ":h", ":help [COMMAND]", "This list, or the help of one command."),
       new Command(":quit", ":q", ":quit", "Leave the REPL (Ctrl-D too)."));
 

@@ -11,6 +11,7 @@ import dev.kss.ast.Stmt;
 import dev.kss.check.Checker;
 import dev.kss.check.Type;
 import dev.kss.parse.Parser;
+import dev.kss.run.Format;
 import dev.kss.run.Options;
 import dev.kss.run.Session;
 import java.io.IOException;
@@ -276,7 +277,8 @@ public final class Debugger {
   /** Where the cursor is, and the displays: shown at every stop. */
   private void where() {
     Stmt next = session.next();
-    String at = "[event " + session.events() + ", " + inspector.time(session) + "]";
+    String at = "[event " + session.events() + ", " + inspector.time(session)
+        + (session.lastCpu() >= 0 ? ", cpu " + session.lastCpu() + " ran it at " + Format.nanos(session.machine().now(session.lastCpu())) : "") + "]";
     if (next == null) out.println(at + " at the end");
     else out.println(at + " next: " + location(next.pos()) + "  " + next.pos().source().line(next.pos().line()).strip());
     for (Point p : points) if (p.kind.equals("display")) out.println(p.id + ": " + p.text + " = " + value(p.expr));

@@ -49,12 +49,13 @@ final class Inspector {
   // ---- cpus and threads
 
   private String cpus(Machine m) {
-    StringBuilder b = new StringBuilder("cpu  running          runnable  tlb entries  rcu\n");
+    StringBuilder b = new StringBuilder("cpu  clock        running          runnable  tlb entries  rcu\n");
     Kernel k = m.kernel();
     for (int i = 0; i < k.cpus(); i++) {
       Cpu c = k.cpu(i);
       Tlb tlb = k.mmu.tlbOf(i);
-      b.append(String.format("%-4d %-16s %-9d %-12s %s%n", c.id, c.idle() ? "(idle)" : c.current().name + (c.current().inKernel ? " (kernel)" : " (user)"),
+      b.append(String.format("%-4d %-12s %-16s %-9d %-12s %s%n", c.id, Format.nanos(m.now(i)),
+          c.idle() ? "(idle)" : c.current().name + (c.current().inKernel ? " (kernel)" : " (user)"),
           c.runnable(), tlb != null ? tlb.entries() : 0, c.quiescent() ? "quiescent" : "-"));
     }
     return b.toString();
@@ -224,6 +225,8 @@ final class Inspector {
 
   String metrics(Session s, String prefix) {
     Machine m = s.machine();
+    java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("cpu\\[(\\d+)\\]\\.?(.*)").matcher(prefix);
+    if (cpu.matches()) return cpuMetrics(m, Integer.parseInt(cpu.group(1)), cpu.group(2));
     StringBuilder b = new StringBuilder();
     int width = 0;
     List<MetricCatalog.Info> shown = new ArrayList<>();
@@ -241,6 +244,19 @@ final class Inspector {
       b.append('\n');
     }
     return shown.isEmpty() ? "no metric starts with '" + prefix + "'\n" : b.toString();
+  }
+
+  /** {@code :metrics cpu[N].PREFIX}: the per-CPU metrics of CPU N ({@code now} is its clock). */
+  private String cpuMetrics(Machine m, int cpu, String prefix) {
+    if (cpu >= m.kernel().cpus()) return "cpu " + cpu + " does not exist: the machine has cpus 0 to " + (m.kernel().cpus() - 1) + "\n";
+    StringBuilder b = new StringBuilder();
+    for (MetricCatalog.Info i : MetricCatalog.all()) {
+      if (i.metric() == null || i.op() != null || !i.metric().perCpu()) continue;
+      String name = i.name().equals("time.now") ? "now" : i.name();
+      if (!name.startsWith(prefix)) continue;
+      b.append(String.format("cpu[%d].%-26s %s%n", cpu, name, Format.metric(m.metric(i.name(), cpu), i.unit())));
+    }
+    return b.isEmpty() ? "no per-CPU metric starts with '" + prefix + "'\n" : b.toString();
   }
 
   /** Which violation counters are not zero, per policy: "violations.stale_tlb = 1 (local_flush)". */

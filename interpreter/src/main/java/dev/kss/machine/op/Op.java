@@ -16,6 +16,12 @@ public sealed interface Op {
   /** The keyword of the event in a script, for messages and traces. */
   String keyword();
 
+  /** The CPU whose clock it runs on: its thread's unless it says otherwise; -1 for a machine-wide one. */
+  default int runsOn() { return thread().cpu; }
+
+  /** At a script's top level, the thread whose last event it waits for across CPUs, or null. */
+  default Task waitsFor() { return null; }
+
   /** Calls the visitor's method for this kind of operation (the machine applies operations this way). */
   <R> R accept(Visitor<R> v);
 
@@ -45,6 +51,8 @@ public sealed interface Op {
 
   /** A new thread {@code name} on {@code cpu} with a stack of policy {@code policy}; {@code parent} null: none. */
   record Fork(String name, int cpu, ThreadKind kind, int policy, Task parent) implements Op {
+    @Override public int runsOn() { return cpu; }
+    @Override public Task waitsFor() { return parent; }
     @Override public <R> R accept(Visitor<R> v) { return v.fork(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "fork"; }
@@ -105,6 +113,7 @@ public sealed interface Op {
 
   /** {@code cpu} -1: where it last ran. */
   record Wake(Task thread, int cpu) implements Op {
+    @Override public int runsOn() { return cpu >= 0 ? cpu : thread.cpu; }
     @Override public <R> R accept(Visitor<R> v) { return v.wake(this); }
     @Override public String keyword() { return "wake"; }
   }
@@ -128,12 +137,15 @@ public sealed interface Op {
 
   /** CPU {@code cpu} dereferences the object at {@code offset} in the thread's stack. */
   record Touch(Task thread, long offset, int cpu) implements Op {
+    @Override public int runsOn() { return cpu; }
+    @Override public Task waitsFor() { return thread; }
     @Override public <R> R accept(Visitor<R> v) { return v.touch(this); }
     @Override public String keyword() { return "touch"; }
   }
 
   /** Time passes on every CPU: each goes to the latest clock plus {@code ns}. */
   record Advance(long ns) implements Op {
+    @Override public int runsOn() { return -1; }
     @Override public <R> R accept(Visitor<R> v) { return v.advance(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "advance"; }
@@ -141,6 +153,7 @@ public sealed interface Op {
 
   /** CPU {@code cpu} spends {@code ns} (an {@code advance} in its program): its current thread stays where it is. */
   record Spend(int cpu, long ns) implements Op {
+    @Override public int runsOn() { return cpu; }
     @Override public <R> R accept(Visitor<R> v) { return v.spend(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "advance"; }
@@ -151,6 +164,7 @@ public sealed interface Op {
    * effect, and the events after it start no earlier. No clock moves.
    */
   record Join(long at) implements Op {
+    @Override public int runsOn() { return -1; }
     @Override public <R> R accept(Visitor<R> v) { return v.join(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "parallel"; }
@@ -158,6 +172,7 @@ public sealed interface Op {
 
   /** synchronize_rcu(): waits until a full grace period has elapsed. */
   record RcuSync() implements Op {
+    @Override public int runsOn() { return -1; }
     @Override public <R> R accept(Visitor<R> v) { return v.rcuSync(this); }
     @Override public Task thread() { return null; }
     @Override public String keyword() { return "rcu_sync"; }
