@@ -77,7 +77,8 @@ public class InterpreterChurn {
     return p;
   }
 
-  private static long run(Program p) {
+  /** Runs {@code p} to its end in a fresh session and machine; returns the events it ran. */
+  static long run(Program p) {
     Session s = new Session(p, Options.defaults().withPrinter(line -> { }));
     s.runToEnd();
     return s.events();

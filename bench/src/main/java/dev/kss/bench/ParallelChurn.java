@@ -4,8 +4,6 @@ import dev.kss.ast.Source;
 import dev.kss.check.Checker;
 import dev.kss.check.Program;
 import dev.kss.parse.Parser;
-import dev.kss.run.Options;
-import dev.kss.run.Session;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -114,17 +112,11 @@ public class ParallelChurn {
   @Setup(Level.Trial)
   public void setup() {
     program = Checker.check(Parser.parse(Source.of("parallel-churn.kss", SCRIPT)));
-    long n = run(program);
+    long n = InterpreterChurn.run(program);
     if (n != EVENTS) throw new IllegalStateException("ran " + n + " events, expected " + EVENTS);
-  }
-
-  private static long run(Program p) {
-    Session s = new Session(p, Options.defaults().withPrinter(line -> { }));
-    s.runToEnd();
-    return s.events();
   }
 
   @Benchmark
   @OperationsPerInvocation((int) EVENTS)
-  public long parallel64() { return run(program); }
+  public long parallel64() { return InterpreterChurn.run(program); }
 }

@@ -477,12 +477,10 @@ public final class Checker {
     if (!p.parts().get(0).equals("cpu")) return threadValue(p);
     cpu(p.index());
     String rest = p.parts().size() == 1 ? "" : p.rest();
-    MetricCatalog.Info info = MetricCatalog.lookup(rest.equals("now") ? "time.now" : rest);
-    List<String> perCpu = MetricCatalog.all().stream().filter(i -> i.metric() != null && i.metric().perCpu() && i.op() == null)
-        .map(i -> i.name().equals("time.now") ? "now" : i.name()).toList();
-    if (info == null || info.metric() == null || info.op() != null || !info.metric().perCpu())
-      throw new ScriptError(p.pos(), (info == null ? "unknown per-CPU metric '" + rest + "'" : "'" + rest + "' is not kept per CPU")
-          + ", expected one of " + String.join(", ", perCpu));
+    MetricCatalog.Info info = MetricCatalog.PER_CPU.get(rest.equals("time.now") ? "now" : rest);
+    if (info == null)
+      throw new ScriptError(p.pos(), (MetricCatalog.lookup(rest) == null ? "unknown per-CPU metric '" + rest + "'" : "'" + rest + "' is not kept per CPU")
+          + ", expected one of " + String.join(", ", MetricCatalog.PER_CPU.keySet()));
     return record(p, new Ref.CpuMetric(info, p.index()), metricType(info));
   }
 

@@ -250,11 +250,10 @@ final class Inspector {
   private String cpuMetrics(Machine m, int cpu, String prefix) {
     if (cpu >= m.kernel().cpus()) return "cpu " + cpu + " does not exist: the machine has cpus 0 to " + (m.kernel().cpus() - 1) + "\n";
     StringBuilder b = new StringBuilder();
-    for (MetricCatalog.Info i : MetricCatalog.all()) {
-      if (i.metric() == null || i.op() != null || !i.metric().perCpu()) continue;
-      String name = i.name().equals("time.now") ? "now" : i.name();
-      if (!name.startsWith(prefix)) continue;
-      b.append(String.format("cpu[%d].%-26s %s%n", cpu, name, Format.metric(m.metric(i.name(), cpu), i.unit())));
+    for (var e : MetricCatalog.PER_CPU.entrySet()) {
+      if (!e.getKey().startsWith(prefix)) continue;
+      MetricCatalog.Info i = e.getValue();
+      b.append(String.format("cpu[%d].%-26s %s%n", cpu, e.getKey(), Format.metric(m.metric(i.name(), cpu), i.unit())));
     }
     return b.isEmpty() ? "no per-CPU metric starts with '" + prefix + "'\n" : b.toString();
   }

@@ -53,9 +53,7 @@ final class Names {
     for (MetricCatalog.Info i : MetricCatalog.all()) out.add(i.name());
     if (scoped) for (PolicyDef def : d.checker().program().policies())
       for (MetricCatalog.Info i : MetricCatalog.all()) out.add(def.name() + "." + i.name());
-    for (int c = 0; c < cpus(d); c++)
-      for (MetricCatalog.Info i : MetricCatalog.all())
-        if (i.metric() != null && i.op() == null && i.metric().perCpu()) out.add("cpu[" + c + "]." + (i.name().equals("time.now") ? "now" : i.name()));
+    for (int c = 0; c < cpus(d); c++) for (String name : MetricCatalog.PER_CPU.keySet()) out.add("cpu[" + c + "]." + name);
     return out;
   }
 

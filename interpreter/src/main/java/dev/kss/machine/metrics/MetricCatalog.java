@@ -53,5 +53,17 @@ public final class MetricCatalog {
 
   public static Info lookup(String name) { return ALL.get(name); }
 
+  /**
+   * The metrics kept per CPU ({@link Metric#perCpu}), by the name written after {@code cpu[N].}
+   * ({@code now} for {@code time.now}), in the report's order.
+   */
+  public static final Map<String, Info> PER_CPU;
+
+  static {
+    Map<String, Info> m = new LinkedHashMap<>();
+    for (Info i : ALL.values()) if (i.metric() != null && i.op() == null && i.metric().perCpu()) m.put(i.metric() == Metric.TIME_NOW ? "now" : i.name(), i);
+    PER_CPU = Collections.unmodifiableMap(m);
+  }
+
   public static List<Info> all() { return Collections.unmodifiableList(new ArrayList<>(ALL.values())); }
 }
