@@ -32,6 +32,7 @@ stmt
   | 'touch' thread 'at' expr ('from' 'cpu' expr)?                  # touch
   | 'advance' expr                                                 # advance
   | 'rcu_sync'                                                     # rcuSync
+  | 'replay' file=STRING ('policy' policyName)? ('depth' 'dist' dist=ID)?  # replay
   | 'parallel' '{' sep? (cpuProgram (sep cpuProgram)*)? sep? '}'  # parallel
   | 'repeat' expr block                                            # repeat
   | 'for' var=ID 'in' from=expr '..' to=expr block                 # for
@@ -98,7 +99,7 @@ word
   | 'fork' | 'from' | 'on' | 'cpu' | 'as' | 'user' | 'kernel' | 'exit' | 'enter' | 'leave'
   | 'sleep' | 'run' | 'preempt_disable' | 'preempt_enable' | 'irq_disable' | 'irq_enable'
   | 'depth' | 'syscall' | 'atomic' | 'noirq' | 'ensure' | 'wake' | 'migrate' | 'to'
-  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'parallel' | 'repeat' | 'for' | 'in' | 'if'
+  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'replay' | 'parallel' | 'repeat' | 'for' | 'in' | 'if'
   | 'else' | 'expect' | 'print' | 'and' | 'or' | 'not'
   ;
 

@@ -62,6 +62,16 @@ public sealed interface Event extends Stmt {
     @Override public EventKind kind() { return EventKind.ADVANCE; }
   }
 
+  /**
+   * {@code replay "FILE" [policy NAME] [depth dist NAME]}: a recorded perf scheduler trace, its
+   * tasks threads of {@code policy} (null: the default policy), asleep at depths from {@code dist}
+   * (null: as they are).
+   */
+  record Replay(Pos pos, String file, Pos filePos, Ident policy, Ident dist) implements Event {
+    @Override public ThreadRef thread() { return null; }
+    @Override public EventKind kind() { return EventKind.REPLAY; }
+  }
+
   record RcuSync(Pos pos) implements Event {
     @Override public ThreadRef thread() { return null; }
     @Override public EventKind kind() { return EventKind.RCU_SYNC; }

@@ -29,7 +29,8 @@ public enum EventKind {
   PUBLISH("publish", "an object on the thread's stack becomes reachable from other CPUs"),
   TOUCH("touch", "a CPU dereferences an object on a thread's stack"),
   ADVANCE("advance", "time passes"),
-  RCU_SYNC("rcu_sync", "wait until a full RCU grace period has elapsed");
+  RCU_SYNC("rcu_sync", "wait until a full RCU grace period has elapsed"),
+  REPLAY("replay", "run a recorded perf scheduler trace, task by task");
 
   public final String keyword;
   public final String meaning;

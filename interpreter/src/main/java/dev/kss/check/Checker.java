@@ -17,6 +17,7 @@ import dev.kss.machine.config.SettingError;
 import dev.kss.machine.config.Args;
 import dev.kss.machine.metrics.Metric;
 import dev.kss.machine.metrics.MetricCatalog;
+import dev.kss.trace.TraceMetric;
 import dev.kss.machine.stack.PolicyConfig;
 import dev.kss.parse.Parser;
 import java.io.IOException;
@@ -50,6 +51,8 @@ public final class Checker {
   private Scope scope = new Scope(null);
   private PolicyDef defaultPolicy;
   private boolean eventSeen;
+  /** The file whose statements are checked now (paths in it are relative to it). */
+  private Source source;
   /** The CPU program being checked ({@code cpu N { }} inside parallel), or null. */
   private Stmt.CpuProgram cpuProgram;
   /** How many syscall, atomic and noirq bodies the statement being checked is inside. */
@@ -71,6 +74,7 @@ public final class Checker {
 
   /** Checks a script's (or a REPL line's) statements and appends them to the program. */
   public void add(Script script) {
+    source = script.source();
     for (Stmt s : script.statements()) topLevel(s, script.source());
     program.statements.addAll(script.statements());
   }
@@ -358,11 +362,27 @@ public final class Checker {
         if (t.cpu() != null) cpu(t.cpu());
       }
       case Event.Advance a -> expect(a.duration(), Type.DURATION, "a duration");
+      case Event.Replay r -> replay(r);
       case Event.RcuSync r -> {
         if (cpuProgram != null)
           throw new ScriptError(r.pos(), "rcu_sync is not supported inside a cpu program yet: put it after the parallel block, where every CPU waits for the grace period");
       }
     }
+  }
+
+  /** {@code replay "FILE" [policy NAME] [depth dist NAME]}: the file next to the script, at the top level or in a loop. */
+  private void replay(Event.Replay r) {
+    if (cpuProgram != null) throw new ScriptError(r.pos(), "a replay cannot be inside a cpu program: the trace says which CPU runs what");
+    if (eventBodies > 0) throw new ScriptError(r.pos(), "a replay cannot be inside a syscall, atomic or noirq body");
+    PolicyDef policy = r.policy() == null ? defaultPolicy : policy(r.policy());
+    sizeOrDist(null, r.dist());
+    Path base = source == null || source.path() == null ? Path.of("") : source.path().toAbsolutePath().getParent();
+    Path file = base.resolve(r.file()).normalize();
+    if (!Files.exists(file)) throw new ScriptError(r.filePos(), "cannot read the trace '" + r.file() + "': no such file");
+    if (!Files.isRegularFile(file) || !Files.isReadable(file))
+      throw new ScriptError(r.filePos(), "cannot read the trace '" + r.file() + "': " + (Files.isDirectory(file) ? "it is a directory" : "not readable"));
+    String shown = source == null || source.path() == null ? r.file() : Path.of(source.name()).resolveSibling(r.file()).normalize().toString();
+    program.traces.put(r, new Program.Trace(file, shown, policy));
   }
 
   private void eventBody(List<Stmt> body) {
@@ -459,6 +479,7 @@ public final class Checker {
     }
     MetricCatalog.Info info = MetricCatalog.lookup(text);
     if (info != null) return record(p, new Ref.Metric(info, null), metricType(info));
+    if (parts.get(0).equals("trace") && scope.var("trace") == null) return traceMetric(p);
     PolicyDef scoped = parts.size() > 1 ? program.policies.get(parts.get(0)) : null;
     if (scoped != null) {
       String rest = text.substring(parts.get(0).length() + 1);
@@ -492,6 +513,16 @@ public final class Checker {
     if (prop == null)
       throw new ScriptError(p.pos(), "expected a value of thread '" + t.family() + "' after the dot: one of " + ThreadProperty.keys());
     return record(p, new Ref.Thread(t, prop), prop.type);
+  }
+
+  /** {@code trace.NAME}: what the last replay read from its trace (TraceMetric). */
+  private Type traceMetric(Expr.Path p) {
+    TraceMetric m = TraceMetric.of(p.text());
+    if (m == null)
+      throw new ScriptError(p.pos(), "unknown trace metric '" + p.text() + "', expected one of "
+          + java.util.Arrays.stream(TraceMetric.values()).map(x -> x.key).collect(Collectors.joining(", ")));
+    MetricCatalog.Info info = new MetricCatalog.Info(m.key, m.unit, "trace", m.meaning);
+    return record(p, new Ref.Metric(info, null), metricType(info));
   }
 
   /** {@code NAME.js.COUNTER}: a counter the module declares, or one every hook module has. */

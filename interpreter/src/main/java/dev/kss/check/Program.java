@@ -34,6 +34,10 @@ public final class Program {
   final Map<ThreadRef, Integer> familyOf = new IdentityHashMap<>();
   final Map<Event.Fork, PolicyDef> forkPolicy = new IdentityHashMap<>();
   final Map<Ident, Integer> slotOf = new IdentityHashMap<>();
+  final Map<Event.Replay, Trace> traces = new IdentityHashMap<>();
+
+  /** What a replay statement runs: the trace file (resolved next to the script), its name in messages, the policy of its threads. */
+  public record Trace(java.nio.file.Path file, String shown, PolicyDef policy) {}
 
   public MachineConfig machine() { return machine; }
   public PolicyDef policy(String name) { return policies.get(name); }
@@ -51,6 +55,7 @@ public final class Program {
   public Ref ref(Expr.Path p) { return refs.get(p); }
   public int family(ThreadRef t) { return familyOf.get(t); }
   public PolicyDef policyOf(Event.Fork f) { return forkPolicy.get(f); }
+  public Trace trace(Event.Replay r) { return traces.get(r); }
   /** The slot of a {@code let} or {@code for} variable, or of a dist (declared or named by an event). */
   public int slot(Ident name) { return slotOf.get(name); }
 }

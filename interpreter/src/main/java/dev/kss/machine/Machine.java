@@ -177,6 +177,7 @@ public final class Machine {
     @Override public Task wake(Op.Wake op) { Machine.this.wake(op.thread(), op.cpu()); return op.thread(); }
     @Override public Task migrate(Op.Migrate op) { Machine.this.migrate(op.thread(), op.cpu()); return op.thread(); }
     @Override public Task run(Op.Run op) { k.scheduler.ensureRunning(op.thread(), "run"); return op.thread(); }
+    @Override public Task idle(Op.Idle op) { return Machine.this.idle(op.cpu()); }
     @Override public Task publish(Op.Publish op) { Machine.this.publish(op.thread(), op.offset()); return op.thread(); }
     @Override public Task touch(Op.Touch op) { Machine.this.touch(op.thread(), op.offset(), op.cpu()); return op.thread(); }
     @Override public Task advance(Op.Advance op) { Machine.this.advance(op.ns()); return null; }
@@ -196,6 +197,7 @@ public final class Machine {
       case Op.Touch x -> x.cpu();
       case Op.Migrate m -> m.cpu();
       case Op.Spend s -> s.cpu();
+      case Op.Idle i -> i.cpu();
       case Op.Advance a -> -1;
       case Op.RcuSync r -> -1;
       case Op.Join x -> -1;
@@ -327,6 +329,15 @@ public final class Machine {
     k.scheduler.wake(t, cpu);
   }
 
+  /** The CPU's scheduler picks its idle task; returns the thread that left it, or null. */
+  private Task idle(int cpu) {
+    k.scheduler.checkCpu(cpu);
+    Cpu c = k.cpu(cpu);
+    Task prev = c.current();
+    k.scheduler.switchTo(c, null);
+    return prev;
+  }
+
   private void migrate(Task t, int cpu) {
     Scheduler.requireAlive(t, "migrate");
     k.scheduler.checkCpu(cpu);
@@ -383,6 +394,9 @@ public final class Machine {
 
   /** A per-CPU metric's value on CPU {@code cpu} (Metric.perCpu: {@code time.now} is the CPU's clock). */
   public double metric(String name, int cpu) { return MetricReadout.onCpu(this, name, cpu); }
+
+  /** Counting starts again now: counted metrics and latencies from zero, peaks and means from what is there (Metrics.restart). */
+  public void restartMetrics() { k.metrics.restart(k.clock.latest()); }
 
   /** Checks the model against itself; throws IllegalStateException naming the first broken rule (Invariants). */
   public void checkInvariants() { Invariants.check(this); }

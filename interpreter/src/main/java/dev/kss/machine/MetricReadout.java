@@ -68,6 +68,7 @@ final class MetricReadout {
         yield h + x == 0 ? 0.0 : h / (h + x);
       }
       case RCU_GRACE_PERIODS -> (double) k.rcu.completed();
+      case STACKS_RESIDENT_MEAN -> k.metrics.residentMean(s, k.clock.latest()) * Page.SIZE;
       case VIOLATIONS_TOTAL -> (double) k.metrics.violations(s);
       case TIME_NOW -> (double) k.clock.latest();
       case RESERV_FULL -> (double) reservations(m, scope).stream().mapToLong(Reservations::full).sum();

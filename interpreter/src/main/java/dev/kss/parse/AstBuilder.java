@@ -179,6 +179,10 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   @Override public Stmt visitAdvance(AdvanceContext c) { return new Event.Advance(pos(c), expr(c.expr())); }
   @Override public Stmt visitRcuSync(RcuSyncContext c) { return new Event.RcuSync(pos(c)); }
 
+  @Override public Stmt visitReplay(ReplayContext c) {
+    return new Event.Replay(pos(c), string(c.file), pos(c.file), ident(c.policyName()), c.dist == null ? null : ident(c.dist));
+  }
+
   // ---- control flow
 
   @Override public Stmt visitParallel(ParallelContext c) {

@@ -8,6 +8,8 @@ import dev.kss.check.PolicyDef;
 import dev.kss.machine.Machine;
 import dev.kss.machine.metrics.MetricCatalog;
 import dev.kss.machine.stack.Policy;
+import dev.kss.trace.Replay;
+import dev.kss.trace.TraceMetric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,12 @@ public final class Report {
       section(out, "policy " + def.name(), m, s.policy(def));
       AttachedHooks h = Session.hooks(s.policy(def));
       if (h != null) h.report(out);
+    }
+    Replay replay = s.lastReplay();
+    if (replay != null) {
+      out.append("\n== trace ").append(replay.survey().file).append(" ==\n");
+      for (TraceMetric t : TraceMetric.values())
+        out.append("  ").append(pad(t.key.substring("trace.".length()), 24)).append(Format.metric(replay.value(t), t.unit)).append('\n');
     }
     List<Expectation> expectations = s.expectations();
     if (!expectations.isEmpty()) {
@@ -102,6 +110,12 @@ public final class Report {
       if (h != null) h.report(o);
       policies.set(def.name(), o);
     }
+    Replay replay = s.lastReplay();
+    if (replay != null) {
+      ObjectNode t = root.putObject("trace");
+      t.put("file", replay.survey().file);
+      for (TraceMetric x : TraceMetric.values()) number(t, x.key, replay.value(x));
+    }
     ArrayNode expectations = root.putArray("expectations");
     for (Expectation e : s.expectations()) {
       ObjectNode x = expectations.addObject();
@@ -121,14 +135,17 @@ public final class Report {
     for (MetricCatalog.Info info : MetricCatalog.all()) {
       Object v = m.metric(info.name(), scope);
       if (v instanceof String str) o.put(info.name(), str);
-      else if (v instanceof Number n) {
-        double d = n.doubleValue();
-        if (Double.isNaN(d) || Double.isInfinite(d)) o.putNull(info.name());
-        else if (d == Math.rint(d) && Math.abs(d) < 9e15) o.put(info.name(), (long) d);
-        else o.put(info.name(), d);
-      } else o.putNull(info.name());
+      else if (v instanceof Number n) number(o, info.name(), n.doubleValue());
+      else o.putNull(info.name());
     }
     return o;
+  }
+
+  /** A figure as JSON: whole numbers as integers, NaN (not known) as null. */
+  private static void number(ObjectNode o, String key, double d) {
+    if (Double.isNaN(d) || Double.isInfinite(d)) o.putNull(key);
+    else if (d == Math.rint(d) && Math.abs(d) < 9e15) o.put(key, (long) d);
+    else o.put(key, d);
   }
 
   public static String jsonText(Session s, String file) {

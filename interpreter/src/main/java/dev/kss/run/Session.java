@@ -17,6 +17,11 @@ import dev.kss.machine.op.Op;
 import dev.kss.machine.sched.Task;
 import dev.kss.machine.sched.ThreadKind;
 import dev.kss.machine.stack.Policy;
+import dev.kss.trace.PerfScript;
+import dev.kss.trace.Replay;
+import dev.kss.trace.TraceError;
+import dev.kss.trace.TraceMetric;
+import dev.kss.trace.TraceSurvey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +61,9 @@ public final class Session {
   private Parallel parallel;
   /** The CPU program whose statements run now (inside parallel), or null at the top level. */
   private Strand strand;
+  /** The replay running now, or null; and the last one started, whose figures trace.* reads. */
+  private Replay replay, lastReplay;
+  private Event.Replay replayStmt;
   /** The CPU whose program ran the last event, or -1 when it was the top level's. */
   private int lastCpu = -1;
   private long steps;
@@ -97,6 +105,7 @@ public final class Session {
    */
   public Session copy() {
     if (parallel != null) throw new IllegalStateException("a parallel block is running: its CPU programs' pending events");
+    if (replay != null) throw new IllegalStateException("a replay is running: its trace is read as it goes");
     String js = liveJsPolicy();
     if (js != null) throw new IllegalStateException("JS policy " + js + ": its JavaScript state");
     return new Session(this, new Copier());
@@ -116,6 +125,10 @@ public final class Session {
     while (true) {
       if (parallel != null) {
         if (stepParallel()) return true;
+        continue;
+      }
+      if (replay != null) {
+        if (stepReplay()) return true;
         continue;
       }
       Frame f = main.frames[main.top];
@@ -163,6 +176,7 @@ public final class Session {
    * loop's first statement when it goes round again, a syscall/atomic/noirq when its closing event is next.
    */
   public Stmt next() {
+    if (replay != null) return replayStmt;
     if (parallel != null) {
       Strand s = parallel.next(machine());
       return s == null ? parallel.stmt : s.pending.peek().event;
@@ -225,6 +239,7 @@ public final class Session {
   }
 
   Object metric(Ref.Metric m) {
+    if (m.info().area().equals("trace")) return traceMetric(m.info().name());
     if (m.info().area().equals("js")) return hooks(policy(m.scope())).metric(m.info().name().substring(3));
     return machine().metric(m.info().name(), m.scope() == null ? null : policy(m.scope()));
   }
@@ -516,8 +531,96 @@ public final class Session {
         emit(strand != null ? new Op.Spend(strand.cpu, d) : new Op.Advance(d), e);
       }
       case Event.RcuSync r -> emit(new Op.RcuSync(), e);
+      case Event.Replay r -> startReplay(r);
     }
   }
+
+  // ---- replay: a recorded trace, one trace event per step
+
+  /**
+   * {@code replay "FILE"}: a first pass over the trace (its CPUs, the tasks alive at its start),
+   * the set-up of those tasks, then counting starts again: the replay's figures count from the
+   * trace's first event. The trace's events then run one per step.
+   */
+  private void startReplay(Event.Replay r) {
+    Program.Trace tr = program.trace(r);
+    Machine m = machine();
+    Policy policy = policy(tr.policy());
+    TraceSurvey survey;
+    try (PerfScript in = PerfScript.open(tr.file(), tr.shown())) {
+      survey = TraceSurvey.of(in);
+    } catch (TraceError x) {
+      throw new ScriptError(r.filePos(), x.describe());
+    }
+    int cpus = m.config().cpus;
+    if (survey.cpus > cpus)
+      throw new ScriptError(r.filePos(), "the trace ran on " + survey.cpus + " CPUs, the machine has " + cpus
+          + ": give it at least as many (machine { cpus " + survey.cpus + " })");
+    Slot depth = r.dist() == null ? null : new Slot(program.slot(r.dist()));
+    Replay.Driver driver = new Replay.Driver() {
+      @Override public Task apply(Op op, long at) {
+        Task t = m.apply(op, at);
+        if (options.check()) afterOp();
+        return t;
+      }
+      @Override public long sleepDepth() { return depth == null ? -1 : dists[depth.slot].sample(rng); }
+      @Override public Task current(int cpu) { return m.cpu(cpu).current(); }
+    };
+    Replay rp = new Replay(PerfScript.open(tr.file(), tr.shown()), survey, policy.id, driver);
+    try {
+      rp.setUp();
+    } catch (TraceError x) {
+      rp.close();
+      throw new ScriptError(r.filePos(), x.describe());
+    }
+    m.apply(new Op.Join(m.now()));
+    m.restartMetrics();
+    rp.start(m.now());
+    replay = lastReplay = rp;
+    replayStmt = r;
+  }
+
+  private record Slot(int slot) {}
+
+  /** One event of the running replay; false when the trace has ended (what follows starts after its last event). */
+  private boolean stepReplay() {
+    Machine m = machine();
+    at = replayStmt.pos().toString();
+    lastCpu = -1;
+    try {
+      if (replay.step()) {
+        events++;
+        return true;
+      }
+    } catch (TraceError x) {
+      replay.close();
+      replay = null;
+      throw new ScriptError(replayStmt.filePos(), x.describe());
+    } catch (RuntimeException x) {
+      replay.close();
+      replay = null;
+      throw located(x, replayStmt.filePos());
+    }
+    replay.close();
+    if (System.getenv("KSS_DEBUG_SKIP") != null) System.err.println(replay.why());
+    replay = null;
+    m.apply(new Op.Join(m.now()));
+    return false;
+  }
+
+  private void afterOp() {
+    try {
+      machine.checkInvariants();
+    } catch (IllegalStateException x) {
+      throw new InvariantBroken(x);
+    }
+  }
+
+  /** A trace metric of the last replay (NaN before any replay, and where its trace did not record it). */
+  double traceMetric(String key) { return lastReplay == null ? Double.NaN : lastReplay.value(TraceMetric.of(key)); }
+
+  /** The last replay started, or null (the report's trace section). */
+  public Replay lastReplay() { return lastReplay; }
 
   private void fork(Event.Fork f) {
     ThreadRef ref = f.thread();

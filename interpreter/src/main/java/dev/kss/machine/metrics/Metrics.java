@@ -23,6 +23,13 @@ public final class Metrics {
   private long[] scoped;
   private final Latency[] globalLatency;
   private Latency[][] scopedLatency;
+  /**
+   * stacks.resident integrated over time (frames x ns), for the whole machine at [0] and policy p
+   * at [p + 1], up to {@code areaAt}; the mean is taken from {@code since} (the start, or the last
+   * {@link #restart}).
+   */
+  private long[] area;
+  private long areaAt, since;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -32,6 +39,7 @@ public final class Metrics {
     globalLatency = new Latency[OPS];
     scopedLatency = new Latency[0][];
     for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
+    area = new long[1];
   }
 
   private Metrics(Metrics o, Clock clock) {
@@ -47,6 +55,9 @@ public final class Metrics {
       scopedLatency[p] = new Latency[OPS];
       for (int i = 0; i < OPS; i++) scopedLatency[p][i] = o.scopedLatency[p][i].copy();
     }
+    area = o.area.clone();
+    areaAt = o.areaAt;
+    since = o.since;
   }
 
   /** A copy that reads the CPU from {@code clock} (the copy's). */
@@ -57,7 +68,9 @@ public final class Metrics {
     if (id >= scopedLatency.length) {
       scoped = Arrays.copyOf(scoped, (id + 1) * N);
       scopedLatency = Arrays.copyOf(scopedLatency, id + 1);
+      area = Arrays.copyOf(area, id + 2);
     }
+    area[id + 1] = 0;
     Arrays.fill(scoped, id * N, (id + 1) * N, 0);
     scopedLatency[id] = new Latency[OPS];
     for (int i = 0; i < OPS; i++) scopedLatency[id][i] = new Latency();
@@ -68,6 +81,7 @@ public final class Metrics {
   /** The same, for something CPU {@code cpu} did (a flush on an IPI's target). */
   public void addOn(int cpu, int policy, Metric c, long n) {
     int i = c.ordinal(), j = policy * N + i;
+    if (c == Metric.STACKS_RESIDENT) integrate(clock.now(cpu));
     global[i] += n;
     perCpu[cpu * N + i] += n;
     scoped[j] += n;
@@ -79,6 +93,47 @@ public final class Metrics {
   }
 
   public void inc(int policy, Metric c) { add(policy, c, 1); }
+
+  /** Adds stacks.resident x the time since the last change (time taken as never going back across CPUs). */
+  private void integrate(long now) {
+    if (now <= areaAt) return;
+    long dt = now - areaAt;
+    int r = Metric.STACKS_RESIDENT.ordinal();
+    area[0] += global[r] * dt;
+    for (int p = 1; p < area.length; p++) area[p] += scoped[(p - 1) * N + r] * dt;
+    areaAt = now;
+  }
+
+  /** stacks.resident (frames) averaged over time from the start, or the last restart, to {@code now}. */
+  public double residentMean(int policyOrMinus1, long now) {
+    integrate(now);
+    long span = areaAt - since;
+    int r = Metric.STACKS_RESIDENT.ordinal();
+    if (span <= 0) return policyOrMinus1 < 0 ? global[r] : scoped[policyOrMinus1 * N + r];
+    return (double) area[policyOrMinus1 + 1] / span;
+  }
+
+  /**
+   * Counting starts again at {@code now} (a replay's figures count from its trace's first event):
+   * counted metrics and latencies go back to zero, peaks and the mean start from what is there
+   * now; levels (threads alive, pages mapped, stacks cached) stay.
+   */
+  public void restart(long now) {
+    for (Metric m : Metric.values()) {
+      if (m.kind != Metric.Kind.COUNTED) continue;
+      int i = m.ordinal();
+      global[i] = 0;
+      for (int j = i; j < scoped.length; j += N) scoped[j] = 0;
+      for (int j = i; j < perCpu.length; j += N) perCpu[j] = 0;
+    }
+    int r = Metric.STACKS_RESIDENT.ordinal(), peak = Metric.STACKS_RESIDENT_PEAK.ordinal();
+    global[peak] = global[r];
+    for (int j = 0; j < scoped.length; j += N) scoped[j + peak] = scoped[j + r];
+    for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
+    for (Latency[] ls : scopedLatency) if (ls != null) for (int i = 0; i < OPS; i++) ls[i] = new Latency();
+    Arrays.fill(area, 0);
+    areaAt = since = Math.max(now, areaAt);
+  }
 
   public long get(Metric c, int policyOrMinus1) {
     return policyOrMinus1 < 0 ? global[c.ordinal()] : scoped[policyOrMinus1 * N + c.ordinal()];
@@ -103,7 +158,7 @@ public final class Metrics {
   }
 
   public void state(State s) {
-    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length);
+    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length).put(area, 0, area.length).put(areaAt).put(since);
     for (Latency l : globalLatency) l.state(s);
     for (Latency[] ls : scopedLatency) if (ls != null) for (Latency l : ls) l.state(s);
   }

@@ -41,6 +41,7 @@ public sealed interface Op {
     R wake(Wake op);
     R migrate(Migrate op);
     R run(Run op);
+    R idle(Idle op);
     R publish(Publish op);
     R touch(Touch op);
     R advance(Advance op);
@@ -127,6 +128,17 @@ public sealed interface Op {
   record Run(Task thread) implements Op {
     @Override public <R> R accept(Visitor<R> v) { return v.run(this); }
     @Override public String keyword() { return "run"; }
+  }
+
+  /**
+   * CPU {@code cpu} switches to its idle task (a recorded sched_switch to swapper): the thread it
+   * ran stays runnable, or, dead, leaves the CPU for good.
+   */
+  record Idle(int cpu) implements Op {
+    @Override public int runsOn() { return cpu; }
+    @Override public <R> R accept(Visitor<R> v) { return v.idle(this); }
+    @Override public Task thread() { return null; }
+    @Override public String keyword() { return "idle"; }
   }
 
   /** An object at {@code offset} below the top of its stack becomes reachable from other CPUs. */

@@ -4,6 +4,7 @@ import dev.kss.machine.base.Copier;
 import dev.kss.machine.base.State;
 import dev.kss.machine.cost.CostModel.Primitive;
 import dev.kss.machine.mem.KernelStack;
+import dev.kss.machine.mem.PageTable;
 import dev.kss.machine.mem.Reservations;
 import dev.kss.machine.mem.VmallocArea;
 import dev.kss.machine.metrics.Metric;
@@ -102,6 +103,21 @@ public final class Policy {
   /** The kernel it runs over (for hooks). */
   public Kernel kernel() { return k; }
 
+  /**
+   * Whether a cached stack's pages lie on another NUMA node than {@code cpu}: Mateusz Guzik (LKML,
+   * November 2025, "fork: stop ignoring NUMA while handling cached thread stacks") found the
+   * per-CPU stack cache handing a CPU stacks freed on, and allocated from, another node.
+   */
+  private boolean remote(KernelStack s, int cpu) {
+    if (s.directMapped || k.memory.nodes() < 2) return false;
+    for (int q = 0; q < s.pages; q++) {
+      if (!s.isMapped(q)) continue;
+      long pte = k.pageTable.pte(s.pageVa(q));
+      return PageTable.present(pte) && k.memory.nodeOfFrame(PageTable.pfn(pte)) != k.memory.nodeOf(cpu);
+    }
+    return false;
+  }
+
   /** Whether a stack of this policy has a guard below it (direct and malloc'ed stacks never do). */
   public boolean hasGuard() {
     return config.guardPages > 0 && config.backing != PolicyConfig.Backing.DIRECT && config.backing != PolicyConfig.Backing.HEAP;
@@ -119,6 +135,7 @@ public final class Policy {
       KernelStack s = kept != null ? kept : cache.take(cpu);
       if (s != null) {
         k.metrics.inc(id, Metric.CACHE_HITS);
+        if (remote(s, cpu)) k.metrics.inc(id, Metric.CACHE_REMOTE);
         k.metrics.add(id, Metric.STACKS_CACHED, -s.mappedCount());
         k.metrics.add(id, Metric.STACKS_RESIDENT, s.mappedCount());
         s.setLive(true);
