@@ -31,6 +31,11 @@ class ArchitectureTest {
       .should().dependOnClassesThat(resideInAnyPackage("dev.kss.js..", "dev.kss.repl..", "dev.kss.cli.."))
       .because("the JS bridge, the REPL and the CLI plug into the language's ports, not the other way round");
 
+  static final ArchRule TRACE_KNOWS_NO_LANGUAGE = noClasses().that().resideInAPackage("dev.kss.trace..")
+      .should().dependOnClassesThat(resideInAnyPackage("dev.kss.ast..", "dev.kss.parse..", "dev.kss.check..", "dev.kss.run..",
+          "dev.kss.js..", "dev.kss.repl..", "dev.kss.cli.."))
+      .because("a trace is read and replayed through the machine's operations alone; the language plugs a replay in");
+
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.kss");
 
@@ -40,10 +45,13 @@ class ArchitectureTest {
 
   @Test void theLanguageDoesNotDependOnJsReplOrCli() { LANGUAGE_BELOW_ITS_FACES.check(MAIN); }
 
+  @Test void theTraceReplayDependsOnlyOnTheMachine() { TRACE_KNOWS_NO_LANGUAGE.check(MAIN); }
+
   @Test void eachRuleFailsOnADeliberateViolation() {
     assertTrue(NO_CYCLES.evaluate(imported("dev.kss.archfixture")).hasViolation(), "archfixture.a <-> archfixture.b is a cycle");
     assertTrue(MACHINE_STANDS_ALONE.evaluate(imported("dev.kss.machine.archfixture")).hasViolation(), "a machine class reaching run");
     assertTrue(LANGUAGE_BELOW_ITS_FACES.evaluate(imported("dev.kss.run.archfixture")).hasViolation(), "a run class reaching js");
+    assertTrue(TRACE_KNOWS_NO_LANGUAGE.evaluate(imported("dev.kss.trace.archfixture")).hasViolation(), "a trace class reaching run");
   }
 
   private static JavaClasses imported(String pkg) { return new ClassFileImporter().importPackages(pkg); }

@@ -5,6 +5,8 @@ import dev.kss.run.Options;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,11 +14,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kss FILE.kss}, {@code kss run FILE.kss [--seed N] [--json OUT] [--check] [--debug]}, {@code kss [repl [FILE.kss]]} (REPL). */
+/**
+ * {@code kss FILE.kss}, {@code kss run FILE.kss [--seed N] [--json OUT] [--check] [--debug]}, {@code kss [repl [FILE.kss]]} (REPL),
+ * {@code kss replay TRACE --policy A --policy B ...}.
+ */
 @Command(name = "kss", mixinStandardHelpOptions = true, version = "kss 0.1.0",
     description = "Kernel-stack scenario simulator: runs a .kss scenario and checks its expectations.",
     footer = {"", "Exit codes: 0 every expectation held, 1 one failed, 2 the script is wrong."},
-    subcommands = {Main.Run.class, Main.Repl.class})
+    subcommands = {Main.Run.class, Main.Repl.class, Main.ReplayTrace.class})
 public final class Main implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to run")
   String file;
@@ -70,6 +75,23 @@ public final class Main implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.kss", description = "the scenario to step through") String file;
 
     @Override public Integer call() { return dev.kss.repl.Repl.start(file, Js.enable(Options.defaults())); }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = "Replay a recorded perf scheduler trace under each policy, side by side with what the recording kernel reported.")
+  static final class ReplayTrace implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+    @Parameters(index = "0", paramLabel = "TRACE", description = "perf script output (plain, .gz or .xz)") String trace;
+    @Option(names = "--policy", paramLabel = "NAME", description = "a stdlib policy (repeatable; default: the default policy)")
+    List<String> policies = new ArrayList<>();
+    @Option(names = "--cpus", paramLabel = "N", description = "the machine's CPUs (default: the trace's)") Integer cpus;
+    @Option(names = "--seed", paramLabel = "N", description = "the random seed") Long seed;
+    @Option(names = "--json", paramLabel = "OUT.json", description = "also write the table as JSON") Path json;
+    @Option(names = "--check", description = "check the machine's invariants after every operation (slower)") boolean check;
+    @Option(names = "--jobs", paramLabel = "N", description = "policies replayed at once (default: the cores)")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Override public Integer call() { return new ReplayCommand(parent.out, parent.err).run(trace, policies, cpus, seed, json, check, jobs); }
   }
 
   static final class RunOptions {

@@ -395,8 +395,11 @@ public final class Machine {
   /** A per-CPU metric's value on CPU {@code cpu} (Metric.perCpu: {@code time.now} is the CPU's clock). */
   public double metric(String name, int cpu) { return MetricReadout.onCpu(this, name, cpu); }
 
-  /** Counting starts again now: counted metrics and latencies from zero, peaks and means from what is there (Metrics.restart). */
-  public void restartMetrics() { k.metrics.restart(k.clock.latest()); }
+  /**
+   * Counting starts again now for the machine, its CPUs and {@code policy}: counted metrics and
+   * latencies from zero, the peak and the mean from what is there (Metrics.restart).
+   */
+  public void restartMetrics(Policy policy) { k.metrics.restart(k.clock.latest(), policy.id); }
 
   /** Checks the model against itself; throws IllegalStateException naming the first broken rule (Invariants). */
   public void checkInvariants() { Invariants.check(this); }

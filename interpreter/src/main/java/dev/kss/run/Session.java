@@ -574,7 +574,7 @@ public final class Session {
       throw new ScriptError(r.filePos(), x.describe());
     }
     m.apply(new Op.Join(m.now()));
-    m.restartMetrics();
+    m.restartMetrics(policy);
     rp.start(m.now());
     replay = lastReplay = rp;
     replayStmt = r;
@@ -602,7 +602,6 @@ public final class Session {
       throw located(x, replayStmt.filePos());
     }
     replay.close();
-    if (System.getenv("KSS_DEBUG_SKIP") != null) System.err.println(replay.why());
     replay = null;
     m.apply(new Op.Join(m.now()));
     return false;

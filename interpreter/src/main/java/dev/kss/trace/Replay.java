@@ -173,9 +173,8 @@ public final class Replay {
     if (t.cpu != cpu) apply(new Op.Migrate(t, cpu), at);
   }
 
-  private final java.util.TreeMap<String, Long> why = new java.util.TreeMap<>();
-  private void skip(String reason) { skipped++; if (why.merge(reason, 1L, Long::sum) <= 3 && System.getenv("KSS_DEBUG_SKIP") != null) System.err.println(reason + " at line " + last.line()); }
-  public java.util.Map<String, Long> why() { return why; }
+  /** An event the model cannot carry out as recorded ({@code why} says which, for whoever debugs a trace). */
+  private void skip(String why) { skipped++; }
 
   private Task live(int pid) {
     Task t = pid > 0 ? tasks.get(pid) : null;

@@ -23,8 +23,11 @@ import org.junit.jupiter.api.TestFactory;
  * v2 scenarios, those whose feature has landed ({@link #V2}); the whole v2 folder once all have.
  */
 class ConformanceTest {
-  /** The v2 scenarios that run today: per-CPU time and parallel programs (issue 13). */
-  static final List<String> V2 = List.of("time-overlap.kss", "parallel-laight.kss");
+  /** The v2 scenarios that run today: per-CPU time and parallel programs (issue 13), replay (issue 14). */
+  static final List<String> V2 = List.of("time-overlap.kss", "parallel-laight.kss", "replay-tiny.kss");
+
+  /** The v2 error scenarios whose feature has landed. */
+  static final List<String> V2_ERRORS = List.of("replay-missing-trace.kss", "replay-too-few-cpus.kss");
 
   private static final Pattern ERROR_AT = Pattern.compile("#\\s*error-at:\\s*(\\d+):(\\d+)");
 
@@ -85,7 +88,21 @@ class ConformanceTest {
     Path dir = dir();
     missing(dir);
     missing(dir.resolve("errors"));
-    return scripts(dir.resolve("errors")).stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+    return scripts(dir.resolve("errors")).stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> failsAtItsErrorLocation(p)));
+  }
+
+  @TestFactory Stream<DynamicTest> landedV2ErrorScriptsFailAtTheirErrorLocation() {
+    Path dir = dir();
+    missing(dir);
+    return V2_ERRORS.stream().map(name -> DynamicTest.dynamicTest("v2/errors/" + name, () -> {
+      Path p = dir.resolve("v2").resolve("errors").resolve(name);
+      assertTrue(Files.isRegularFile(p), p + " is missing");
+      failsAtItsErrorLocation(p);
+    }));
+  }
+
+  private static void failsAtItsErrorLocation(Path p) throws IOException {
+    {
       Matcher m = ERROR_AT.matcher(Files.readString(p));
       assertTrue(m.find(), "no '# error-at:' comment in " + p);
       StringBuilder out = new StringBuilder(), err = new StringBuilder();
@@ -95,6 +112,6 @@ class ConformanceTest {
       String first = err.toString().lines().findFirst().orElse("");
       assertTrue(first.startsWith(p + ":" + m.group(1) + ":" + m.group(2) + ":"), first);
       assertFalse(err.toString().contains("\tat "), "a stack trace:\n" + err);
-    }));
+    }
   }
 }

@@ -34,6 +34,7 @@ class KeywordsTest {
         case TOUCH -> "touch a at 1 KiB from cpu 1";
         case ADVANCE -> "advance 1 ms";
         case RCU_SYNC -> "rcu_sync";
+        case REPLAY -> "replay \"t.perf.txt\" policy p depth dist d";
         default -> k.keyword + " a";
       }).append('\n');
     }

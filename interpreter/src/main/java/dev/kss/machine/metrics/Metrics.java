@@ -25,11 +25,11 @@ public final class Metrics {
   private Latency[][] scopedLatency;
   /**
    * stacks.resident integrated over time (frames x ns), for the whole machine at [0] and policy p
-   * at [p + 1], up to {@code areaAt}; the mean is taken from {@code since} (the start, or the last
-   * {@link #restart}).
+   * at [p + 1], up to {@code areaAt}; each mean is taken from its {@code since} (the start, or
+   * the last {@link #restart} of that scope).
    */
-  private long[] area;
-  private long areaAt, since;
+  private long[] area, since;
+  private long areaAt;
 
   public Metrics(Clock clock) {
     this.clock = clock;
@@ -40,6 +40,7 @@ public final class Metrics {
     scopedLatency = new Latency[0][];
     for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
     area = new long[1];
+    since = new long[1];
   }
 
   private Metrics(Metrics o, Clock clock) {
@@ -57,7 +58,7 @@ public final class Metrics {
     }
     area = o.area.clone();
     areaAt = o.areaAt;
-    since = o.since;
+    since = o.since.clone();
   }
 
   /** A copy that reads the CPU from {@code clock} (the copy's). */
@@ -69,8 +70,10 @@ public final class Metrics {
       scoped = Arrays.copyOf(scoped, (id + 1) * N);
       scopedLatency = Arrays.copyOf(scopedLatency, id + 1);
       area = Arrays.copyOf(area, id + 2);
+      since = Arrays.copyOf(since, id + 2);
     }
     area[id + 1] = 0;
+    since[id + 1] = areaAt;
     Arrays.fill(scoped, id * N, (id + 1) * N, 0);
     scopedLatency[id] = new Latency[OPS];
     for (int i = 0; i < OPS; i++) scopedLatency[id][i] = new Latency();
@@ -107,32 +110,36 @@ public final class Metrics {
   /** stacks.resident (frames) averaged over time from the start, or the last restart, to {@code now}. */
   public double residentMean(int policyOrMinus1, long now) {
     integrate(now);
-    long span = areaAt - since;
+    long span = areaAt - since[policyOrMinus1 + 1];
     int r = Metric.STACKS_RESIDENT.ordinal();
     if (span <= 0) return policyOrMinus1 < 0 ? global[r] : scoped[policyOrMinus1 * N + r];
     return (double) area[policyOrMinus1 + 1] / span;
   }
 
   /**
-   * Counting starts again at {@code now} (a replay's figures count from its trace's first event):
-   * counted metrics and latencies go back to zero, peaks and the mean start from what is there
-   * now; levels (threads alive, pages mapped, stacks cached) stay.
+   * Counting starts again at {@code now} for the whole machine, every CPU and policy
+   * {@code policy} (a replay's figures count from its trace's first event): counted metrics and
+   * latencies go back to zero, the peak and the mean start from what is there now; levels
+   * (threads alive, pages mapped, stacks cached) stay, and so do other policies' figures.
    */
-  public void restart(long now) {
+  public void restart(long now, int policy) {
+    integrate(now);
+    int r = Metric.STACKS_RESIDENT.ordinal(), peak = Metric.STACKS_RESIDENT_PEAK.ordinal();
     for (Metric m : Metric.values()) {
       if (m.kind != Metric.Kind.COUNTED) continue;
       int i = m.ordinal();
       global[i] = 0;
-      for (int j = i; j < scoped.length; j += N) scoped[j] = 0;
+      scoped[policy * N + i] = 0;
       for (int j = i; j < perCpu.length; j += N) perCpu[j] = 0;
     }
-    int r = Metric.STACKS_RESIDENT.ordinal(), peak = Metric.STACKS_RESIDENT_PEAK.ordinal();
     global[peak] = global[r];
-    for (int j = 0; j < scoped.length; j += N) scoped[j + peak] = scoped[j + r];
-    for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
-    for (Latency[] ls : scopedLatency) if (ls != null) for (int i = 0; i < OPS; i++) ls[i] = new Latency();
-    Arrays.fill(area, 0);
-    areaAt = since = Math.max(now, areaAt);
+    scoped[policy * N + peak] = scoped[policy * N + r];
+    for (int i = 0; i < OPS; i++) {
+      globalLatency[i] = new Latency();
+      scopedLatency[policy][i] = new Latency();
+    }
+    area[0] = area[policy + 1] = 0;
+    since[0] = since[policy + 1] = areaAt;
   }
 
   public long get(Metric c, int policyOrMinus1) {
@@ -158,7 +165,7 @@ public final class Metrics {
   }
 
   public void state(State s) {
-    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length).put(area, 0, area.length).put(areaAt).put(since);
+    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length).put(area, 0, area.length).put(since, 0, since.length).put(areaAt);
     for (Latency l : globalLatency) l.state(s);
     for (Latency[] ls : scopedLatency) if (ls != null) for (Latency l : ls) l.state(s);
   }
