@@ -85,13 +85,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "NAME", description = "a stdlib policy (repeatable; default: the default policy)")
     List<String> policies = new ArrayList<>();
     @Option(names = "--cpus", paramLabel = "N", description = "the machine's CPUs (default: the trace's)") Integer cpus;
+    @Option(names = "--rcu-gp", paramLabel = "DURATION", description = "the machines' minimum RCU grace period (default 3ms; the recording kernel's, if known)")
+    String rcuGp;
     @Option(names = "--seed", paramLabel = "N", description = "the random seed") Long seed;
     @Option(names = "--json", paramLabel = "OUT.json", description = "also write the table as JSON") Path json;
     @Option(names = "--check", description = "check the machine's invariants after every operation (slower)") boolean check;
     @Option(names = "--jobs", paramLabel = "N", description = "policies replayed at once (default: the cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
 
-    @Override public Integer call() { return new ReplayCommand(parent.out, parent.err).run(trace, policies, cpus, seed, json, check, jobs); }
+    @Override public Integer call() { return new ReplayCommand(parent.out, parent.err).run(trace, policies, cpus, rcuGp, seed, json, check, jobs); }
   }
 
   static final class RunOptions {

@@ -47,7 +47,7 @@ final class ReplayCommand {
       new Row("stack memory, mean", "stacks.resident_mean", Metric.Unit.BYTES, null),
       new Row("stack memory, peak", "stacks.resident_peak", Metric.Unit.BYTES, null),
       new Row("cache hit rate", "cache.hit_rate", Metric.Unit.RATIO, TraceMetric.KERNEL_FORK_HIT_RATE),
-      new Row("stack vmallocs", "alloc.slow", Metric.Unit.COUNT, TraceMetric.KERNEL_STACK_VMALLOCS),
+      new Row("stacks built anew (vmalloc...)", "alloc.slow", Metric.Unit.COUNT, TraceMetric.KERNEL_STACK_VMALLOCS),
       new Row("cache hits on another node", "cache.remote", Metric.Unit.COUNT, null),
       new Row("stack faults", "faults.stack", Metric.Unit.COUNT, null),
       new Row("TLB shootdowns", "tlb.shootdowns", Metric.Unit.COUNT, null),
@@ -61,7 +61,11 @@ final class ReplayCommand {
     this.err = err;
   }
 
-  int run(String trace, List<String> policies, Integer cpus, Long seed, Path json, boolean check, int jobs) {
+  int run(String trace, List<String> policies, Integer cpus, String rcuGp, Long seed, Path json, boolean check, int jobs) {
+    if (rcuGp != null && !rcuGp.matches("[0-9]+(\\.[0-9]+)? ?(ns|us|ms|s)")) {
+      err.println("kss replay: --rcu-gp takes a duration such as 8ms, not '" + rcuGp + "'");
+      return 2;
+    }
     Path file = Path.of(trace).toAbsolutePath().normalize();
     TraceSurvey survey;
     try (PerfScript in = PerfScript.open(file, trace)) {
@@ -89,7 +93,7 @@ final class ReplayCommand {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, policies.size())));
     Map<String, Future<Session>> runs = new LinkedHashMap<>();
     try {
-      for (String p : policies) runs.put(p, pool.submit(() -> replay(file, p, n, options)));
+      for (String p : policies) runs.put(p, pool.submit(() -> replay(file, p, n, rcuGp, options)));
       Map<String, Session> done = new LinkedHashMap<>();
       for (var e : runs.entrySet()) {
         try {
@@ -121,8 +125,10 @@ final class ReplayCommand {
   }
 
   /** The replay of {@code file} under {@code policy} on a machine of {@code cpus} CPUs, run to its end. */
-  private static Session replay(Path file, String policy, int cpus, Options options) {
-    StringBuilder s = new StringBuilder("machine { cpus ").append(cpus).append(" }\n");
+  private static Session replay(Path file, String policy, int cpus, String rcuGp, Options options) {
+    StringBuilder s = new StringBuilder("machine { cpus ").append(cpus);
+    if (rcuGp != null) s.append("; rcu gp ").append(rcuGp);
+    s.append(" }\n");
     for (String m : Modules.STDLIB) s.append("use ").append(m).append('\n');
     s.append("replay \"").append(file.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append("\" policy ").append(policy).append('\n');
     Checker c = new Checker(options.modules());

@@ -64,6 +64,8 @@ public final class Session {
   /** The replay running now, or null; and the last one started, whose figures trace.* reads. */
   private Replay replay, lastReplay;
   private Event.Replay replayStmt;
+  /** The cursor's depth when the replay started: statements the REPL inserts above it run first. */
+  private int replayDepth;
   /** The CPU whose program ran the last event, or -1 when it was the top level's. */
   private int lastCpu = -1;
   private long steps;
@@ -127,7 +129,7 @@ public final class Session {
         if (stepParallel()) return true;
         continue;
       }
-      if (replay != null) {
+      if (replay != null && main.top == replayDepth) {
         if (stepReplay()) return true;
         continue;
       }
@@ -176,7 +178,7 @@ public final class Session {
    * loop's first statement when it goes round again, a syscall/atomic/noirq when its closing event is next.
    */
   public Stmt next() {
-    if (replay != null) return replayStmt;
+    if (replay != null && main.top == replayDepth) return replayStmt;
     if (parallel != null) {
       Strand s = parallel.next(machine());
       return s == null ? parallel.stmt : s.pending.peek().event;
@@ -578,6 +580,7 @@ public final class Session {
     rp.start(m.now());
     replay = lastReplay = rp;
     replayStmt = r;
+    replayDepth = main.top;
   }
 
   private record Slot(int slot) {}

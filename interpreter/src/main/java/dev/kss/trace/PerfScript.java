@@ -76,8 +76,8 @@ public final class PerfScript implements Closeable {
   /** Lines read so far. */
   public long lines() { return lineNo; }
 
-  /** Event lines read so far (call-chain lines not counted), of every kind, used or not. */
-  public long eventLines() { return eventLines; }
+  /** Event lines read so far (call-chain lines not counted), of every kind, used or not; not the one read ahead. */
+  public long eventLines() { return held != null ? eventLines - 1 : eventLines; }
 
   /** The next event a replay uses, or null at the end of the trace. */
   public TraceEvent next() {
