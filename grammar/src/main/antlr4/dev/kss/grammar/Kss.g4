@@ -34,10 +34,11 @@ stmt
   | 'rcu_sync'                                                     # rcuSync
   | 'replay' file=STRING ('policy' policyName)? ('depth' 'dist' dist=ID)?  # replay
   | 'parallel' '{' sep? (cpuProgram (sep cpuProgram)*)? sep? '}'  # parallel
+  | 'explore' '{' sep? (cpuProgram (sep cpuProgram)*)? sep? '}'   # explore
   | 'repeat' expr block                                            # repeat
   | 'for' var=ID 'in' from=expr '..' to=expr block                 # for
   | 'if' expr block (NL* 'else' (block | stmt))?                   # if
-  | 'expect' expr                                                  # expect
+  | 'expect' q=('exists' | 'never' | 'always')? expr             # expect
   | 'print' expr (',' expr)*                                       # print
   ;
 
@@ -99,7 +100,8 @@ word
   | 'fork' | 'from' | 'on' | 'cpu' | 'as' | 'user' | 'kernel' | 'exit' | 'enter' | 'leave'
   | 'sleep' | 'run' | 'preempt_disable' | 'preempt_enable' | 'irq_disable' | 'irq_enable'
   | 'depth' | 'syscall' | 'atomic' | 'noirq' | 'ensure' | 'wake' | 'migrate' | 'to'
-  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'replay' | 'parallel' | 'repeat' | 'for' | 'in' | 'if'
+  | 'publish' | 'at' | 'touch' | 'advance' | 'rcu_sync' | 'replay' | 'parallel' | 'explore'
+  | 'exists' | 'never' | 'always' | 'repeat' | 'for' | 'in' | 'if'
   | 'else' | 'expect' | 'print' | 'and' | 'or' | 'not'
   ;
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Declarations and control flow; events are the {@link Event} branch of this family. */
 public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, Stmt.JsPolicy, Stmt.DistDecl,
-    Stmt.Let, Stmt.Seed, Stmt.DefaultPolicy, Stmt.Parallel, Stmt.Repeat, Stmt.For, Stmt.If, Stmt.Expect, Stmt.Print, Event {
+    Stmt.Let, Stmt.Seed, Stmt.DefaultPolicy, Stmt.Parallel, Stmt.Explore, Stmt.Repeat, Stmt.For, Stmt.If, Stmt.Expect, Stmt.Print, Event {
   Pos pos();
 
   /** {@code machine { KEY VALUE ... }} */
@@ -40,7 +40,14 @@ public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, St
    */
   record Parallel(Pos pos, List<CpuProgram> programs) implements Stmt {}
 
-  /** {@code cpu N { ... }}: one CPU's program inside {@code parallel}. */
+  /**
+   * {@code explore { cpu 0 { ... } cpu 1 { ... } }}: every interleaving of the programs' events
+   * that keeps each program's order, each from the machine as it was before; what follows sees
+   * the machine as if it had been {@code parallel}.
+   */
+  record Explore(Pos pos, List<CpuProgram> programs) implements Stmt {}
+
+  /** {@code cpu N { ... }}: one CPU's program inside {@code parallel} or {@code explore}. */
   record CpuProgram(Pos pos, Expr cpu, List<Stmt> body) {}
 
   record Repeat(Pos pos, Expr count, List<Stmt> body) implements Stmt {}
@@ -51,8 +58,20 @@ public sealed interface Stmt permits Stmt.Machine, Stmt.Use, Stmt.PolicyDecl, St
   /** {@code otherwise} is empty when there is no else. */
   record If(Pos pos, Expr cond, List<Stmt> then, List<Stmt> otherwise) implements Stmt {}
 
-  /** {@code text} is the expression as written, for the report. */
-  record Expect(Pos pos, Expr cond, String text) implements Stmt {}
+  /**
+   * {@code text} is the expression as written, for the report; {@code quantifier} null for a plain
+   * expectation, else over the interleavings of the nearest {@code explore} before it.
+   */
+  record Expect(Pos pos, Expr cond, String text, Quantifier quantifier, Pos quantifierPos) implements Stmt {
+    public Expect(Pos pos, Expr cond, String text) { this(pos, cond, text, null, null); }
+  }
+
+  /** {@code exists}: some interleaving ends with COND; {@code never}: none does; {@code always}: all do. */
+  enum Quantifier {
+    EXISTS, NEVER, ALWAYS;
+
+    public String keyword() { return name().toLowerCase(); }
+  }
 
   record Print(Pos pos, List<Expr> values) implements Stmt {}
 }

@@ -51,6 +51,8 @@ public final class Checker {
   private Scope scope = new Scope(null);
   private PolicyDef defaultPolicy;
   private boolean eventSeen;
+  /** The last explore checked: the one quantified expectations refer to. */
+  private Stmt.Explore lastExplore;
   /** The file whose statements are checked now (paths in it are relative to it). */
   private Source source;
   /** The CPU program being checked ({@code cpu N { }} inside parallel), or null. */
@@ -259,9 +261,13 @@ public final class Checker {
         block(i.then());
         block(i.otherwise());
       }
-      case Stmt.Expect e -> expect(e.cond(), Type.BOOL, "a condition (such as x == 1)");
+      case Stmt.Expect e -> {
+        if (e.quantifier() != null) quantified(e);
+        expect(e.cond(), Type.BOOL, "a condition (such as x == 1)");
+      }
       case Stmt.Print p -> { for (Expr e : p.values()) type(e, null); }
       case Stmt.Parallel par -> parallel(par);
+      case Stmt.Explore x -> explore(x);
       case Event e -> { eventSeen = true; event(e); }
     }
   }
@@ -286,6 +292,30 @@ public final class Checker {
         cpuProgram = null;
       }
     }
+  }
+
+  /**
+   * {@code explore { cpu N { ... } ... }}: at the top level, two programs or more, each CPU once;
+   * the quantified expectations after it (up to the next explore) refer to it.
+   */
+  private void explore(Stmt.Explore x) {
+    if (scope.parent != null || cpuProgram != null || eventBodies > 0)
+      throw new ScriptError(x.pos(), "'explore' must be at the top level of the script: its expectations are checked once, over every interleaving");
+    if (x.programs().size() < 2)
+      throw new ScriptError(x.pos(), "an explore needs two CPU programs or more (cpu 0 { ... } cpu 1 { ... }): with one there is one order only");
+    parallel(new Stmt.Parallel(x.pos(), x.programs()));
+    lastExplore = x;
+    program.quantified.put(x, new ArrayList<>());
+  }
+
+  /** {@code expect exists|never|always COND}: over the interleavings of the nearest explore before it. */
+  private void quantified(Stmt.Expect e) {
+    String q = e.quantifier().keyword();
+    if (lastExplore == null)
+      throw new ScriptError(e.quantifierPos(), "'expect " + q + "' needs an explore before it: it is checked over the interleavings of explore { cpu 0 { ... } cpu 1 { ... } }");
+    if (scope.parent != null || cpuProgram != null)
+      throw new ScriptError(e.quantifierPos(), "'expect " + q + "' must be at the top level of the script, after its explore");
+    program.quantified.get(lastExplore).add(e);
   }
 
   private static void nested(Pos pos, String what) {

@@ -35,6 +35,7 @@ public final class Program {
   final Map<Event.Fork, PolicyDef> forkPolicy = new IdentityHashMap<>();
   final Map<Ident, Integer> slotOf = new IdentityHashMap<>();
   final Map<Event.Replay, Trace> traces = new IdentityHashMap<>();
+  final Map<Stmt.Explore, List<Stmt.Expect>> quantified = new IdentityHashMap<>();
 
   /** What a replay statement runs: the trace file (resolved next to the script), its name in messages, the policy of its threads. */
   public record Trace(java.nio.file.Path file, String shown, PolicyDef policy) {}
@@ -56,6 +57,8 @@ public final class Program {
   public int family(ThreadRef t) { return familyOf.get(t); }
   public PolicyDef policyOf(Event.Fork f) { return forkPolicy.get(f); }
   public Trace trace(Event.Replay r) { return traces.get(r); }
+  /** The quantified expectations that refer to {@code x}, in script order. */
+  public List<Stmt.Expect> quantified(Stmt.Explore x) { return quantified.getOrDefault(x, List.of()); }
   /** The slot of a {@code let} or {@code for} variable, or of a dist (declared or named by an event). */
   public int slot(Ident name) { return slotOf.get(name); }
 }

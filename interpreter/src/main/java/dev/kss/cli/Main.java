@@ -105,10 +105,18 @@ public final class Main implements Callable<Integer> {
     boolean check;
     @Option(names = "--debug", description = "show stack traces of internal errors")
     boolean debug;
+    @Option(names = "--witness", paramLabel = "OUT.kss", description = "write the shortest interleaving an explore found as a script")
+    Path witness;
+    @Option(names = "--max-states", paramLabel = "N", description = "bound each explore's search to N distinct states (default 1000000)")
+    long maxStates = Options.MAX_STATES;
 
     int run(String file, PrintStream out, PrintStream err) {
-      Options o = Js.enable(Options.defaults()).withSeed(seed).withCheck(check);
-      return new Runner(out, err, debug).run(file, o, json);
+      if (maxStates < 1) {
+        err.println("kss: --max-states must be at least 1, not " + maxStates);
+        return 2;
+      }
+      Options o = Js.enable(Options.defaults()).withSeed(seed).withCheck(check).withMaxStates(maxStates);
+      return new Runner(out, err, debug).run(file, o, json, witness);
     }
   }
 }

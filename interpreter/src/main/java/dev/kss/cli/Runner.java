@@ -10,6 +10,7 @@ import dev.kss.parse.Parser;
 import dev.kss.run.Options;
 import dev.kss.run.Report;
 import dev.kss.run.Session;
+import dev.kss.run.Witness;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,10 @@ public final class Runner {
   }
 
   /** {@code file} is shown in messages as given. */
-  public int run(String file, Options options, Path json) {
+  public int run(String file, Options options, Path json) { return run(file, options, json, null); }
+
+  /** The same, writing the shortest interleaving an explore found to {@code witness} (when one was found). */
+  public int run(String file, Options options, Path json, Path witness) {
     Source source;
     try {
       source = Source.read(Path.of(file), file);
@@ -47,10 +51,12 @@ public final class Runner {
       err.println("kss: cannot read " + file + ": " + e.getMessage());
       return 2;
     }
-    return run(source, options, json);
+    return run(source, options, json, witness);
   }
 
-  public int run(Source source, Options options, Path json) {
+  public int run(Source source, Options options, Path json) { return run(source, options, json, null); }
+
+  public int run(Source source, Options options, Path json, Path witness) {
     List<String> printed = new ArrayList<>();
     try {
       Script script = Parser.parse(source);
@@ -66,6 +72,19 @@ public final class Runner {
         } catch (IOException e) {
           err.println("kss: cannot write " + json + ": " + e.getMessage());
           return 2;
+        }
+      }
+      if (witness != null) {
+        String w = Witness.script(session);
+        if (w == null) {
+          err.println("kss: no explore found an interleaving to show: " + witness + " not written");
+        } else {
+          try {
+            Files.writeString(witness, w, StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            err.println("kss: cannot write " + witness + ": " + e.getMessage());
+            return 2;
+          }
         }
       }
       for (String line : printed) out.println(line);

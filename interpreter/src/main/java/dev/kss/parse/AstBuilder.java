@@ -191,6 +191,12 @@ final class AstBuilder extends KssBaseVisitor<Object> {
     return new Stmt.Parallel(pos(c), List.copyOf(programs));
   }
 
+  @Override public Stmt visitExplore(ExploreContext c) {
+    List<Stmt.CpuProgram> programs = new ArrayList<>();
+    for (CpuProgramContext p : c.cpuProgram()) programs.add(new Stmt.CpuProgram(pos(p), expr(p.expr()), block(p.block())));
+    return new Stmt.Explore(pos(c), List.copyOf(programs));
+  }
+
   @Override public Stmt visitRepeat(RepeatContext c) { return new Stmt.Repeat(pos(c), expr(c.expr()), block(c.block())); }
 
   @Override public Stmt visitFor(ForContext c) {
@@ -205,7 +211,8 @@ final class AstBuilder extends KssBaseVisitor<Object> {
   @Override public Stmt visitExpect(ExpectContext c) {
     ExprContext e = c.expr();
     String text = e.getStart().getInputStream().getText(Interval.of(e.getStart().getStartIndex(), e.getStop().getStopIndex()));
-    return new Stmt.Expect(pos(c), expr(e), text);
+    if (c.q == null) return new Stmt.Expect(pos(c), expr(e), text);
+    return new Stmt.Expect(pos(c), expr(e), text, Stmt.Quantifier.valueOf(c.q.getText().toUpperCase()), pos(c.q));
   }
 
   @Override public Stmt visitPrint(PrintContext c) {

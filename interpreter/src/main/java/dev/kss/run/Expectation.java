@@ -11,6 +11,8 @@ public final class Expectation {
   private int runs;
   private int failures;
   private String values;
+  /** For a quantified expectation: what its explore found. */
+  private Explorer.Verdict verdict;
 
   Expectation(Stmt.Expect stmt) { this.stmt = stmt; }
 
@@ -19,6 +21,7 @@ public final class Expectation {
     e.runs = runs;
     e.failures = failures;
     e.values = values;
+    e.verdict = verdict;
     return e;
   }
 
@@ -27,6 +30,14 @@ public final class Expectation {
     if (!held) failures++;
     if (held ? failures == 0 : failures == 1) this.values = values;
   }
+
+  void record(boolean held, String values, Explorer.Verdict v) {
+    record(held, values);
+    verdict = v;
+  }
+
+  /** What the explore found for a quantified expectation (its search and witness), or null. */
+  public Explorer.Verdict verdict() { return verdict; }
 
   public Stmt.Expect stmt() { return stmt; }
   public boolean passed() { return failures == 0; }

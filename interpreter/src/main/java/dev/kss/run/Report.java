@@ -48,9 +48,10 @@ public final class Report {
       for (Expectation e : expectations) {
         if (!e.passed()) failed++;
         out.append(e.passed() ? "PASS  " : "FAIL  ").append(e.stmt().pos().lineCol()).append("  expect ")
-            .append(e.stmt().text()).append("   (").append(e.values()).append(")");
+            .append(e.stmt().quantifier() == null ? "" : e.stmt().quantifier().keyword() + " ").append(e.stmt().text()).append("   (").append(e.values()).append(")");
         if (e.runs() > 1) out.append("  [ran ").append(e.runs()).append(" times, ").append(e.failures()).append(" failed]");
         out.append('\n');
+        if (e.verdict() != null) witness(out, e.verdict());
       }
       out.append(expectations.size()).append(expectations.size() == 1 ? " expectation: " : " expectations: ")
           .append(failed == 0 ? "all held" : failed + " failed").append('\n');
@@ -90,6 +91,17 @@ public final class Report {
     }
   }
 
+  /** The shortest interleaving that shows a quantified expectation's verdict, event by event, and what it left. */
+  private static void witness(StringBuilder out, Explorer.Verdict v) {
+    if (v.witness().isEmpty()) return;
+    out.append("      shortest interleaving that shows it (").append(v.witness().size()).append(v.witness().size() == 1 ? " event):\n" : " events):\n");
+    int i = 1;
+    for (Explorer.Step st : v.witness())
+      out.append("      ").append(padLeft(String.valueOf(i++), 3)).append(". cpu ").append(st.cpu()).append("  line ").append(st.line()).append("  ").append(st.text()).append('\n');
+    out.append("      at its end: ").append(v.values()).append('\n');
+    for (String f : v.findings()) out.append("      ").append(f).append('\n');
+  }
+
   private static String pad(String s, int n) { return s.length() >= n ? s + " " : s + " ".repeat(n - s.length()); }
   private static String padLeft(String s, int n) { return s.length() >= n ? " " + s : " ".repeat(n - s.length()) + s; }
 
@@ -126,6 +138,19 @@ public final class Report {
       x.put("values", e.values());
       x.put("runs", e.runs());
       x.put("failures", e.failures());
+      Explorer.Verdict v = e.verdict();
+      if (v != null) {
+        ObjectNode ex = x.putObject("explore");
+        ex.put("quantifier", v.expect().quantifier().keyword());
+        ex.put("matching", v.matching());
+        ex.put("interleavings", v.interleavings());
+        ex.put("states", v.states());
+        ex.put("complete", v.complete());
+        ArrayNode w = ex.putArray("witness");
+        for (Explorer.Step st : v.witness()) w.addObject().put("cpu", st.cpu()).put("line", st.line()).put("events", st.text());
+        ArrayNode fs = ex.putArray("findings");
+        for (String finding : v.findings()) fs.add(finding);
+      }
     }
     return root;
   }

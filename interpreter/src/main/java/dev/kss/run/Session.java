@@ -99,6 +99,12 @@ public final class Session {
     lastCpu = o.lastCpu;
     steps = o.steps;
     events = o.events;
+    exploring = o.exploring;
+    if (o.parallel != null) {
+      Strand[] st = new Strand[o.parallel.strands.length];
+      for (int i = 0; i < st.length; i++) st[i] = o.parallel.strands[i].copy(c);
+      parallel = new Parallel(o.parallel.stmt, st);
+    }
   }
 
   /**
@@ -106,7 +112,7 @@ public final class Session {
    * when a hook module still runs (its state outside the machine cannot be copied: replay instead).
    */
   public Session copy() {
-    if (parallel != null) throw new IllegalStateException("a parallel block is running: its CPU programs' pending events");
+    if (parallel != null && !exploring) throw new IllegalStateException("a parallel block is running: its CPU programs' pending events");
     if (replay != null) throw new IllegalStateException("a replay is running: its trace is read as it goes");
     String js = liveJsPolicy();
     if (js != null) throw new IllegalStateException("JS policy " + js + ": its JavaScript state");
@@ -384,6 +390,7 @@ public final class Session {
   private Task emit(Op op, Event e, java.util.function.Consumer<Task> then) {
     if (strand != null) {
       strand.pending.add(new Pending(op, e, then));
+      strand.last = e;
       return null;
     }
     lastCpu = -1;
@@ -410,6 +417,7 @@ public final class Session {
       }
       case Stmt.Let let -> eval.set(program.slot(let.name()), let.value());
       case Stmt.Parallel par -> parallel(par);
+      case Stmt.Explore x -> explore(x);
       case Stmt.Repeat r -> {
         long n = count(r.count(), "a repeat count");
         if (n > 0 && !r.body().isEmpty()) push(Frame.REPEAT, r.body(), r, null).remaining = n;
@@ -433,9 +441,14 @@ public final class Session {
         if (!branch.isEmpty()) push(Frame.BLOCK, branch, i, null);
       }
       case Stmt.Expect e -> {
-        StringBuilder values = new StringBuilder();
-        boolean held = eval.explain(e.cond(), values);
-        expectations.computeIfAbsent(e, Expectation::new).record(held, values.toString());
+        Explorer.Verdict v = e.quantifier() == null ? null : verdicts.get(e);
+        if (v != null) {
+          expectations.computeIfAbsent(e, Expectation::new).record(v.held(), v.summary(), v);
+        } else {
+          StringBuilder values = new StringBuilder();
+          boolean held = eval.explain(e.cond(), values);
+          expectations.computeIfAbsent(e, Expectation::new).record(held, values.toString());
+        }
       }
       case Stmt.Print p -> {
         StringBuilder line = new StringBuilder();
@@ -535,6 +548,104 @@ public final class Session {
       case Event.RcuSync r -> emit(new Op.RcuSync(), e);
       case Event.Replay r -> startReplay(r);
     }
+  }
+
+  // ---- explore: every interleaving of CPU programs
+
+  /** The verdicts of the quantified expectations of the explores run so far. */
+  private final Map<Stmt.Expect, Explorer.Verdict> verdicts = new java.util.IdentityHashMap<>();
+  /** This session is one state of a search: its CPU programs run as chosen, not by time. */
+  private boolean exploring;
+
+  /**
+   * {@code explore { ... }}: searches every interleaving of the programs from the machine as it
+   * is (Explorer), keeps the verdicts for the quantified expectations after it, then runs the
+   * programs as a parallel block, which is how the rest of the script sees the machine.
+   */
+  private void explore(Stmt.Explore x) {
+    Session start;
+    try {
+      start = exploreStart(x);
+    } catch (IllegalStateException e) {
+      throw new ScriptError(x.pos(), "explore copies the machine at every choice, and " + e.getMessage()
+          + " cannot be copied: explore does not take JS policies (use a stdlib policy, or write the orders with parallel)");
+    }
+    verdicts.putAll(Explorer.search(start, program.quantified(x), options.maxStates()));
+    parallel(new Stmt.Parallel(x.pos(), x.programs()));
+  }
+
+  /** A copy of this session about to run {@code x}'s programs, one strand per CPU, none started. */
+  Session exploreStart(Stmt.Explore x) {
+    Session s = copy();
+    s.exploring = true;
+    s.parallel(new Stmt.Parallel(x.pos(), x.programs()));
+    return s;
+  }
+
+  /** How many programs the explore has (a session of a search). */
+  int strands() { return parallel.strands.length; }
+  int strandCpu(int i) { return parallel.strands[i].cpu; }
+  boolean strandDone(int i) { return parallel.strands[i].done; }
+
+  /**
+   * Runs program {@code i}'s statements up to its next event and that event (all its operations);
+   * returns them, or null when the program has ended. An event on a thread of another CPU is an
+   * error: in an explore, each program's events run on its CPU.
+   */
+  List<Op> exploreStep(int i) {
+    Strand s = parallel.strands[i];
+    prime(s);
+    if (s.pending.isEmpty()) return null;
+    Machine m = machine();
+    List<Op> ran = new ArrayList<>();
+    while (!s.pending.isEmpty()) {
+      Pending p = s.pending.poll();
+      at = p.event.pos().toString();
+      lastCpu = s.cpu;
+      Pos where = p.event.thread() != null ? p.event.thread().pos() : p.event.pos();
+      int on = p.op.runsOn();
+      if (on >= 0 && on != s.cpu)
+        throw new ScriptError(where, "in cpu " + s.cpu + "'s program, '" + p.op.thread() + "' runs on cpu " + on
+            + ": in an explore each program's events run on its own CPU (migrate the thread there first, or put the event in cpu " + on + "'s program)");
+      try {
+        Task t = m.apply(p.op, s.time);
+        s.time = m.lastEnd();
+        if (p.then != null) p.then.accept(t);
+        afterEvent();
+      } catch (RuntimeException x) {
+        throw located(x, where);
+      }
+      ran.add(p.op);
+    }
+    return ran;
+  }
+
+  /** The line of the event program {@code i} ran last (the witness's). */
+  Event lastEventOf(int i) { return parallel.strands[i].last; }
+
+  /**
+   * A hash of everything that decides this state's future in a search: the machine, and where
+   * each program stands (not whether the search has seen it end yet).
+   */
+  long exploreKey() {
+    long h = machine().stateHash();
+    for (Strand s : parallel.strands) {
+      Cursor k = s.cursor;
+      h = h * 31 + k.top;
+      for (int f = 0; f <= k.top; f++) {
+        Frame fr = k.frames[f];
+        h = h * 31 + fr.pc;
+        h = h * 31 + fr.remaining;
+        h = h * 31 + Double.hashCode(fr.value);
+      }
+    }
+    return h;
+  }
+
+  /** Whether {@code e}'s condition holds in this session now; its values into {@code values}. */
+  boolean holds(Stmt.Expect e, StringBuilder values) {
+    eval.sync();
+    return eval.explain(e.cond(), values);
   }
 
   // ---- replay: a recorded trace, one trace event per step
@@ -740,15 +851,33 @@ public final class Session {
   /** One CPU's program in a parallel block: its cursor, the end of its last event, its next operations. */
   private static final class Strand {
     final int cpu;
-    final Cursor cursor = new Cursor();
+    final Cursor cursor;
     long time;
     final java.util.ArrayDeque<Pending> pending = new java.util.ArrayDeque<>();
     boolean done;
+    /** The event its last operation came from (explore's witness). */
+    Event last;
 
     Strand(int cpu, List<Stmt> body, long start) {
       this.cpu = cpu;
+      this.cursor = new Cursor();
       this.time = start;
       cursor.frames[0].set(Frame.BLOCK, body, null, null);
+    }
+
+    private Strand(int cpu, Cursor cursor) {
+      this.cpu = cpu;
+      this.cursor = cursor;
+    }
+
+    /** The same program at the same place in a copy of the session (between events: nothing pending). */
+    Strand copy(Copier c) {
+      if (!pending.isEmpty()) throw new IllegalStateException("a CPU program with pending operations");
+      Strand s = new Strand(cpu, cursor.copy(c));
+      s.time = time;
+      s.done = done;
+      s.last = last;
+      return s;
     }
   }
 

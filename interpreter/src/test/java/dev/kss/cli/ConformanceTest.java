@@ -23,11 +23,11 @@ import org.junit.jupiter.api.TestFactory;
  * v2 scenarios, those whose feature has landed ({@link #V2}); the whole v2 folder once all have.
  */
 class ConformanceTest {
-  /** The v2 scenarios that run today: per-CPU time and parallel programs (issue 13), replay (issue 14). */
-  static final List<String> V2 = List.of("time-overlap.kss", "parallel-laight.kss", "replay-tiny.kss");
+  /** The v2 scenarios that run today: per-CPU time and parallel programs (issue 13), replay (issue 14), explore (issue 15). */
+  static final List<String> V2 = List.of("time-overlap.kss", "parallel-laight.kss", "replay-tiny.kss", "explore-laight.kss");
 
   /** The v2 error scenarios whose feature has landed. */
-  static final List<String> V2_ERRORS = List.of("replay-missing-trace.kss", "replay-too-few-cpus.kss");
+  static final List<String> V2_ERRORS = List.of("replay-missing-trace.kss", "replay-too-few-cpus.kss", "quantifier-without-explore.kss");
 
   private static final Pattern ERROR_AT = Pattern.compile("#\\s*error-at:\\s*(\\d+):(\\d+)");
 

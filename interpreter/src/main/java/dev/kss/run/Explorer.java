@@ -1,0 +1,205 @@
+package dev.kss.run;
+
+import dev.kss.ast.Stmt;
+import dev.kss.machine.Machine;
+import dev.kss.machine.mem.PageTable;
+import dev.kss.machine.metrics.Metric;
+import dev.kss.machine.op.Op;
+import dev.kss.machine.probe.Probe;
+import dev.kss.machine.sched.Task;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The search of {@code explore} (LANGUAGE.md, "explore"): every interleaving of the CPU programs'
+ * events that keeps each program's order, breadth first from the machine before the explore.
+ * States are identified by a 64-bit hash of everything that decides their future (the machine's
+ * {@code stateHash} and where each program stands): two orders that reach the same state are
+ * explored once from there, and the interleavings through it are counted, not enumerated.
+ *
+ * <p>That merge is the reduction: events of different CPUs that commute (touch disjoint state)
+ * reach the same state in either order, so only one continuation is searched; and since a merged
+ * state is the same state, with the same future, every final state the full search reaches is
+ * still reached. Breadth first, the first final state that decides a verdict is reached by a
+ * shortest interleaving: that is the witness printed.
+ */
+final class Explorer {
+  private Explorer() {}
+
+  /** One event of a witness: the program (its CPU), the event's line, and the operations it ran as script text. */
+  record Step(int strand, int cpu, int line, String text) {}
+
+  /**
+   * What a search found for one quantified expectation: whether it held, over how many
+   * interleavings and distinct states, in how long, and for an exists that held or a never or
+   * always that failed, the shortest interleaving that shows it and what it left.
+   */
+  record Verdict(Stmt.Expect expect, boolean held, long matching, long interleavings, long states, long nanos,
+                 boolean complete, List<Step> witness, String values, List<String> findings) {
+    /** The line the report gives after the expectation. */
+    String summary() {
+      String q = expect.quantifier().keyword();
+      StringBuilder b = new StringBuilder();
+      b.append(matching).append(" of ").append(interleavings).append(interleavings == 1 ? " interleaving" : " interleavings")
+          .append(q.equals("always") ? " hold" : " match").append(", ").append(states).append(states == 1 ? " distinct state, " : " distinct states, ")
+          .append(Format.nanos(nanos));
+      if (!complete) b.append("; stopped at --max-states: the verdict is open");
+      return b.toString();
+    }
+  }
+
+  private static final class Node {
+    Session s;
+    final Node parent;
+    final Step step;
+    long paths;
+    final int depth;
+
+    Node(Session s, Node parent, Step step, long paths) {
+      this.s = s;
+      this.parent = parent;
+      this.step = step;
+      this.paths = paths;
+      this.depth = parent == null ? 0 : parent.depth + 1;
+    }
+
+    List<Step> path() {
+      List<Step> out = new ArrayList<>();
+      for (Node n = this; n.parent != null; n = n.parent) out.add(0, n.step);
+      return out;
+    }
+  }
+
+  static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates) {
+    return search(start, expects, maxStates, true, null);
+  }
+
+  /**
+   * The search; {@code merge} false explores every interleaving on its own (no state is merged:
+   * the unreduced search, for tests), and {@code finals}, when given, receives the key of every
+   * final state reached.
+   */
+  static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates, boolean merge, java.util.Set<Long> finals) {
+    long t0 = System.nanoTime();
+    Map<Long, Node> seen = new HashMap<>();
+    ArrayDeque<Node> queue = new ArrayDeque<>();
+    Node root = new Node(start, null, null, 1);
+    seen.put(merge ? start.exploreKey() : 0L, root);
+    queue.add(root);
+    int n = expects.size();
+    long[] matching = new long[n];
+    Node[] witness = new Node[n];
+    long interleavings = 0;
+    boolean complete = true;
+    search:
+    while (!queue.isEmpty()) {
+      Node node = queue.poll();
+      boolean moved = false;
+      for (int i = 0; i < node.s.strands(); i++) {
+        if (node.s.strandDone(i)) continue;
+        Session next = node.s.copy();
+        List<Op> ops = next.exploreStep(i);
+        if (ops == null) {   // program i has ended: the same state, with that program known to be done
+          node.s = next;
+          continue;
+        }
+        moved = true;
+        long key = merge ? next.exploreKey() : seen.size();
+        Node old = seen.get(key);
+        if (old != null) {
+          old.paths += node.paths;
+          continue;
+        }
+        if (seen.size() >= maxStates) {
+          complete = false;
+          break search;
+        }
+        Node child = new Node(next, node, new Step(i, next.strandCpu(i), next.lastEventOf(i).pos().line(), text(next.machine(), ops)), node.paths);
+        seen.put(key, child);
+        queue.add(child);
+      }
+      if (!moved) {
+        interleavings += node.paths;
+        if (finals != null) finals.add(node.s.exploreKey());
+        for (int e = 0; e < n; e++) {
+          boolean holds = node.s.holds(expects.get(e), new StringBuilder());
+          if (holds) matching[e] += node.paths;
+          boolean decides = switch (expects.get(e).quantifier()) {
+            case EXISTS, NEVER -> holds;
+            case ALWAYS -> !holds;
+          };
+          if (decides && witness[e] == null) witness[e] = node;
+        }
+      }
+      node.s = moved ? null : node.s;
+    }
+    long nanos = System.nanoTime() - t0;
+    Map<Stmt.Expect, Verdict> out = new IdentityHashMap<>();
+    for (int e = 0; e < n; e++) {
+      Stmt.Expect x = expects.get(e);
+      boolean held = switch (x.quantifier()) {
+        case EXISTS -> matching[e] > 0;
+        case NEVER -> matching[e] == 0;
+        case ALWAYS -> matching[e] == interleavings;
+      };
+      Node w = witness[e];
+      List<Step> steps = w == null ? List.of() : w.path();
+      String values = "";
+      List<String> findings = List.of();
+      if (w != null) {
+        StringBuilder v = new StringBuilder();
+        w.s.holds(x, v);
+        values = v.toString();
+        findings = findings(start, steps);
+      }
+      out.put(x, new Verdict(x, held && complete || held && x.quantifier() == Stmt.Quantifier.EXISTS, matching[e], interleavings, seen.size(), nanos,
+          complete, steps, values, findings));
+    }
+    return out;
+  }
+
+  /** The witness run again from the start with a listener: each violation it shows, with its CPU, thread, address and frame. */
+  private static List<String> findings(Session start, List<Step> steps) {
+    Session s = start.copy();
+    Machine m = s.machine();
+    List<String> out = new ArrayList<>();
+    m.listen(new Probe() {
+      @Override public void violation(int cpu, Task thread, long time, Metric kind, long va) {
+        long pte = m.kernel().pageTable.pte(va);
+        String frame = PageTable.present(pte) ? "the page table maps it to frame " + PageTable.pfn(pte) : "the page table no longer maps it";
+        out.add(kind.key + ": cpu " + cpu + ", thread " + thread + ", address 0x" + Long.toHexString(va) + " (" + frame + "), policy "
+            + m.policies().get(thread.policy).name);
+      }
+    });
+    for (Step st : steps) s.exploreStep(st.strand());
+    return out;
+  }
+
+  /** The operations of one event as statements of a CPU program (the witness script's). */
+  static String text(Machine m, List<Op> ops) {
+    StringBuilder b = new StringBuilder();
+    for (Op op : ops) {
+      if (!b.isEmpty()) b.append("; ");
+      Task t = op.thread();
+      b.append(switch (op) {
+        case Op.Fork f -> "fork " + f.name() + (f.parent() != null ? " from " + f.parent() : "") + " as " + f.kind().name().toLowerCase()
+            + " policy " + m.policies().get(f.policy()).name;
+        case Op.Depth d -> "depth " + t + " " + d.bytes() + " B";
+        case Op.Ensure e -> "ensure " + t + " " + e.bytes() + " B";
+        case Op.Publish p -> "publish " + t + " at " + p.offset() + " B";
+        case Op.Touch x -> "touch " + t + " at " + x.offset() + " B";
+        case Op.Spend s -> "advance " + s.ns() + " ns";
+        case Op.Wake w -> "wake " + t + (w.cpu() >= 0 ? " on cpu " + w.cpu() : "");
+        case Op.Migrate g -> "migrate " + t + " to cpu " + g.cpu();
+        default -> op.keyword() + (t != null ? " " + t : "");
+      });
+    }
+    return b.toString();
+  }
+
+}
