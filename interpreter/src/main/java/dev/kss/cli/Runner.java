@@ -87,6 +87,10 @@ public final class Runner {
           }
         }
       }
+      for (dev.kss.run.Expectation e : session.expectations())
+        if (e.verdict() != null)
+          err.println("kss: explore for line " + e.stmt().pos().line() + ": " + e.verdict().interleavings() + " interleavings, "
+              + e.verdict().states() + " distinct states, searched in " + e.verdict().took());
       for (String line : printed) out.println(line);
       out.print(report);
       out.flush();

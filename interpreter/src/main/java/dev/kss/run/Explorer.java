@@ -1,6 +1,8 @@
 package dev.kss.run;
 
+import dev.kss.ast.ScriptError;
 import dev.kss.ast.Stmt;
+import dev.kss.machine.base.SimError;
 import dev.kss.machine.Machine;
 import dev.kss.machine.mem.PageTable;
 import dev.kss.machine.metrics.Metric;
@@ -28,26 +30,29 @@ import java.util.Map;
  * still reached. Breadth first, the first final state that decides a verdict is reached by a
  * shortest interleaving: that is the witness printed.
  */
-final class Explorer {
+public final class Explorer {
   private Explorer() {}
 
   /** One event of a witness: the program (its CPU), the event's line, and the operations it ran as script text. */
-  record Step(int strand, int cpu, int line, String text) {}
+  public record Step(int strand, int cpu, int line, String text) {}
 
   /**
    * What a search found for one quantified expectation: whether it held, over how many
    * interleavings and distinct states, in how long, and for an exists that held or a never or
    * always that failed, the shortest interleaving that shows it and what it left.
    */
-  record Verdict(Stmt.Expect expect, boolean held, long matching, long interleavings, long states, long nanos,
-                 boolean complete, List<Step> witness, String values, List<String> findings) {
+  public record Verdict(Stmt.Expect expect, boolean held, long matching, long interleavings, long states, long nanos,
+                 boolean complete, List<Step> witness, String values, List<String> findings, long stuck) {
+    /** How long the search took (wall time: on stderr, not in the report, which depends only on the script and seed). */
+    public String took() { return Format.nanos(nanos); }
+
     /** The line the report gives after the expectation. */
     String summary() {
       String q = expect.quantifier().keyword();
       StringBuilder b = new StringBuilder();
       b.append(matching).append(" of ").append(interleavings).append(interleavings == 1 ? " interleaving" : " interleavings")
-          .append(q.equals("always") ? " hold" : " match").append(", ").append(states).append(states == 1 ? " distinct state, " : " distinct states, ")
-          .append(Format.nanos(nanos));
+          .append(q.equals("always") ? " hold" : " match").append(", ").append(states).append(states == 1 ? " distinct state" : " distinct states");
+      if (stuck > 0) b.append("; ").append(stuck).append(stuck == 1 ? " order" : " orders").append(" could not finish");
       if (!complete) b.append("; stopped at --max-states: the verdict is open");
       return b.toString();
     }
@@ -94,16 +99,27 @@ final class Explorer {
     int n = expects.size();
     long[] matching = new long[n];
     Node[] witness = new Node[n];
-    long interleavings = 0;
+    long interleavings = 0, stuck = 0;
+    ScriptError refusal = null;
     boolean complete = true;
     search:
     while (!queue.isEmpty()) {
       Node node = queue.poll();
-      boolean moved = false;
+      boolean moved = false, blocked = false;
       for (int i = 0; i < node.s.strands(); i++) {
         if (node.s.strandDone(i)) continue;
         Session next = node.s.copy();
-        List<Op> ops = next.exploreStep(i);
+        List<Op> ops;
+        try {
+          ops = next.exploreStep(i);
+        } catch (ScriptError x) {
+          // The model refuses the event in this state (a thread that sleeps until another CPU
+          // wakes it): not enabled here, so no interleaving takes it now.
+          if (!(x.getCause() instanceof SimError)) throw x;
+          if (refusal == null) refusal = x;
+          blocked = true;
+          continue;
+        }
         if (ops == null) {   // program i has ended: the same state, with that program known to be done
           node.s = next;
           continue;
@@ -123,6 +139,11 @@ final class Explorer {
         seen.put(key, child);
         queue.add(child);
       }
+      if (!moved && blocked) {
+        stuck += node.paths;   // every remaining event refused: an order that cannot finish
+        node.s = null;
+        continue;
+      }
       if (!moved) {
         interleavings += node.paths;
         if (finals != null) finals.add(node.s.exploreKey());
@@ -139,6 +160,8 @@ final class Explorer {
       node.s = moved ? null : node.s;
     }
     long nanos = System.nanoTime() - t0;
+    if (interleavings == 0 && refusal != null)
+      throw new ScriptError(refusal.pos(), "no order of the explore's programs can run to its end: " + refusal.getMessage(), refusal.getCause());
     Map<Stmt.Expect, Verdict> out = new IdentityHashMap<>();
     for (int e = 0; e < n; e++) {
       Stmt.Expect x = expects.get(e);
@@ -158,7 +181,7 @@ final class Explorer {
         findings = findings(start, steps);
       }
       out.put(x, new Verdict(x, held && complete || held && x.quantifier() == Stmt.Quantifier.EXISTS, matching[e], interleavings, seen.size(), nanos,
-          complete, steps, values, findings));
+          complete, steps, values, findings, stuck));
     }
     return out;
   }

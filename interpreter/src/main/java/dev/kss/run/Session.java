@@ -339,6 +339,12 @@ public final class Session {
     Machine m = machine();
     for (Strand s : parallel.strands) if (s.pending.isEmpty() && !s.done) prime(s);
     Strand best = parallel.next(m);
+    if (best == null && parallel.stuck() != null) {
+      Pending p = parallel.stuck().pending.peek();
+      parallel = null;
+      throw new ScriptError(p.event().thread() != null ? p.event().thread().pos() : p.event().pos(),
+          "'" + p.op().thread() + "' sleeps, and no CPU program wakes it: its '" + p.op().keyword() + "' waits for ever");
+    }
     if (best == null) {
       long end = 0;
       for (Strand s : parallel.strands) end = Math.max(end, s.time);
@@ -590,7 +596,7 @@ public final class Session {
   /**
    * Runs program {@code i}'s statements up to its next event and that event (all its operations);
    * returns them, or null when the program has ended. An event on a thread of another CPU is an
-   * error: in an explore, each program's events run on its CPU.
+   * error (but a wake, which any CPU may send): in an explore, each program's events run on its CPU.
    */
   List<Op> exploreStep(int i) {
     Strand s = parallel.strands[i];
@@ -604,7 +610,8 @@ public final class Session {
       lastCpu = s.cpu;
       Pos where = p.event.thread() != null ? p.event.thread().pos() : p.event.pos();
       int on = p.op.runsOn();
-      if (on >= 0 && on != s.cpu)
+      // A wake may come from any CPU (try_to_wake_up() runs on the waker's); a touch names its CPU.
+      if (on >= 0 && on != s.cpu && !(p.op instanceof Op.Wake))
         throw new ScriptError(where, "in cpu " + s.cpu + "'s program, '" + p.op.thread() + "' runs on cpu " + on
             + ": in an explore each program's events run on its own CPU (migrate the thread there first, or put the event in cpu " + on + "'s program)");
       try {
@@ -883,16 +890,31 @@ public final class Session {
 
   /** A running parallel block: its programs, in CPU order. */
   private record Parallel(Stmt.Parallel stmt, Strand[] strands) {
-    /** The program whose next operation starts first (equal times: the lower CPU's), or null when none has one. */
+    /**
+     * The program whose next operation starts first (equal times: the lower CPU's), or null when
+     * none has one. An operation on a sleeping thread (but its wake) waits until another program
+     * wakes it.
+     */
     Strand next(Machine m) {
       Strand best = null;
       long first = 0;
       for (Strand s : strands) {
-        if (s.pending.isEmpty()) continue;
+        if (s.pending.isEmpty() || waits(s.pending.peek().op())) continue;
         long start = m.startOf(s.pending.peek().op(), s.time);
         if (best == null || start < first) { best = s; first = start; }
       }
       return best;
+    }
+
+    static boolean waits(Op op) {
+      Task t = op.thread();
+      return t != null && t.state == Task.State.SLEEPING && !(op instanceof Op.Wake) && !(op instanceof Op.Touch);
+    }
+
+    /** A program whose next operation waits for a wake no program will send, or null. */
+    Strand stuck() {
+      for (Strand s : strands) if (!s.pending.isEmpty()) return s;
+      return null;
     }
   }
 
