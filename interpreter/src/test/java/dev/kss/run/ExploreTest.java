@@ -157,6 +157,25 @@ class ExploreTest {
     assertError(head + "expect exists a.depth > 0\n", "t.kss:4:8: 'expect exists' needs an explore before it");
   }
 
+  @Test void aJsPolicyIsRefusedAtTheExplore(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("keep.js"), "export default { free(stack, cpu) { return false; } };\n");
+    Path script = dir.resolve("js.kss");
+    Files.writeString(script, """
+        machine { cpus 2 }
+        policy j = js "keep.js"
+        fork a on cpu 0 policy j
+        explore {
+          cpu 0 { enter a }
+          cpu 1 { touch a at 1 KiB }
+        }
+        """);
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = dev.kss.cli.Main.execute(new String[] {"run", script.toString()}, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().startsWith(script + ":4:1: explore copies the machine at every choice, and JS policy j"), err.toString());
+  }
+
   private static void assertError(String text, String start) {
     Scripts.Result r = Scripts.run("t.kss", text);
     assertEquals(2, r.exit(), r.out() + r.err());
