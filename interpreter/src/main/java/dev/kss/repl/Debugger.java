@@ -89,7 +89,11 @@ public final class Debugger {
   List<Stmt> typed() { return typed; }
 
   /** Stops a running {@code :continue} (or a long input) at the next event: Ctrl-C. */
-  public void interrupt() { interrupted = true; }
+  public void interrupt() {
+    interrupted = true;
+    Session s = session;
+    if (s != null) s.interrupt();
+  }
 
   /** Handles one input (a command or .kss statements); false when the REPL should end. */
   public boolean handle(String input) {

@@ -42,7 +42,7 @@ public final class Explorer {
    * always that failed, the shortest interleaving that shows it and what it left.
    */
   public record Verdict(Stmt.Expect expect, boolean held, long matching, long interleavings, long states, long nanos,
-                 boolean complete, List<Step> witness, String values, List<String> findings, long stuck) {
+                 boolean complete, List<Step> witness, String values, List<String> findings, long stuck, boolean interrupted) {
     /** How long the search took (wall time: on stderr, not in the report, which depends only on the script and seed). */
     public String took() { return Format.nanos(nanos); }
 
@@ -53,7 +53,8 @@ public final class Explorer {
       b.append(matching).append(" of ").append(interleavings).append(interleavings == 1 ? " interleaving" : " interleavings")
           .append(q.equals("always") ? " hold" : " match").append(", ").append(states).append(states == 1 ? " distinct state" : " distinct states");
       if (stuck > 0) b.append("; ").append(stuck).append(stuck == 1 ? " order" : " orders").append(" could not finish");
-      if (!complete) b.append("; stopped at --max-states: the verdict is open");
+      if (interrupted) b.append("; interrupted (Ctrl-C): the verdict is open unless shown");
+      else if (!complete) b.append("; stopped at --max-states: the verdict is open");
       return b.toString();
     }
   }
@@ -81,7 +82,11 @@ public final class Explorer {
   }
 
   static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates) {
-    return search(start, expects, maxStates, true, null);
+    return search(start, expects, maxStates, true, null, () -> false);
+  }
+
+  static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates, boolean merge, java.util.Set<Long> finals) {
+    return search(start, expects, maxStates, merge, finals, () -> false);
   }
 
   /**
@@ -89,7 +94,8 @@ public final class Explorer {
    * the unreduced search, for tests), and {@code finals}, when given, receives the key of every
    * final state reached.
    */
-  static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates, boolean merge, java.util.Set<Long> finals) {
+  static Map<Stmt.Expect, Verdict> search(Session start, List<Stmt.Expect> expects, long maxStates, boolean merge, java.util.Set<Long> finals,
+                                          java.util.function.BooleanSupplier stop) {
     long t0 = System.nanoTime();
     Map<Long, Node> seen = new HashMap<>();
     ArrayDeque<Node> queue = new ArrayDeque<>();
@@ -102,8 +108,14 @@ public final class Explorer {
     long interleavings = 0, stuck = 0;
     ScriptError refusal = null;
     boolean complete = true;
+    boolean interrupted = false;
     search:
     while (!queue.isEmpty()) {
+      if (stop.getAsBoolean()) {
+        complete = false;
+        interrupted = true;
+        break;
+      }
       Node node = queue.poll();
       boolean moved = false, blocked = false;
       for (int i = 0; i < node.s.strands(); i++) {
@@ -181,7 +193,7 @@ public final class Explorer {
         findings = findings(start, steps);
       }
       out.put(x, new Verdict(x, held && complete || held && x.quantifier() == Stmt.Quantifier.EXISTS, matching[e], interleavings, seen.size(), nanos,
-          complete, steps, values, findings, stuck));
+          complete, steps, values, findings, stuck, interrupted));
     }
     return out;
   }

@@ -562,6 +562,11 @@ public final class Session {
   private final Map<Stmt.Expect, Explorer.Verdict> verdicts = new java.util.IdentityHashMap<>();
   /** This session is one state of a search: its CPU programs run as chosen, not by time. */
   private boolean exploring;
+  /** Set from another thread (the REPL's Ctrl-C): a running search stops and reports what it found. */
+  private volatile boolean interruptRequested;
+
+  /** Stops a running explore's search (from another thread: Ctrl-C); it reports what it found so far. */
+  public void interrupt() { interruptRequested = true; }
 
   /**
    * {@code explore { ... }}: searches every interleaving of the programs from the machine as it
@@ -576,7 +581,9 @@ public final class Session {
       throw new ScriptError(x.pos(), "explore copies the machine at every choice, and " + e.getMessage()
           + " cannot be copied: explore does not take JS policies (use a stdlib policy, or write the orders with parallel)");
     }
-    verdicts.putAll(Explorer.search(start, program.quantified(x), options.maxStates()));
+    interruptRequested = false;
+    verdicts.putAll(Explorer.search(start, program.quantified(x), options.maxStates(), true, null, () -> interruptRequested));
+    interruptRequested = false;
     parallel(new Stmt.Parallel(x.pos(), x.programs()));
   }
 
