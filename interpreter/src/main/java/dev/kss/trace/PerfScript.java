@@ -249,8 +249,10 @@ public final class PerfScript implements Closeable {
     int i = line.indexOf(key, from);
     if (i < 0) throw bad(line, kind + " without " + key.trim());
     int s = i + key.length(), e = s;
-    while (e < line.length() && isDigit(line.charAt(e))) e++;
-    return digits(line, s, e, line, key.trim().replace("=", ""));
+    long v = 0;
+    while (e < line.length() && isDigit(line.charAt(e))) v = v * 10 + (line.charAt(e++) - '0');
+    if (e == s || e - s > 18) throw bad(line, "expected a number for " + key.trim().replace("=", ""));   // the label only when it is wrong
+    return v;
   }
 
   /** A command name: from {@code key} to {@code nextKey} (names may hold spaces). */
