@@ -99,7 +99,7 @@ public final class Main implements Callable<Integer> {
   static final class RunOptions {
     @Option(names = "--seed", paramLabel = "N", description = "the random seed (overrides the script's seed)")
     Long seed;
-    @Option(names = "--json", paramLabel = "OUT.json", description = "also write the metrics and expectations as JSON")
+    @Option(names = "--json", paramLabel = "OUT.json", description = "also write the metrics and expectations as JSON (-: only the JSON, on standard output)")
     Path json;
     @Option(names = "--check", description = "check the machine's invariants after every event (slower)")
     boolean check;

@@ -66,7 +66,8 @@ public final class Runner {
       Session session = new Session(program, options.withPrinter(printed::add));
       session.runToEnd();
       String report = Report.text(session, source.name());
-      if (json != null) {
+      boolean jsonOut = json != null && json.toString().equals("-");
+      if (json != null && !jsonOut) {
         try {
           Files.writeString(json, Report.jsonText(session, source.name()), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -91,8 +92,12 @@ public final class Runner {
         if (e.verdict() != null)
           err.println("kss: explore for line " + e.stmt().pos().line() + ": " + e.verdict().interleavings() + " interleavings, "
               + e.verdict().states() + " distinct states, searched in " + e.verdict().took());
-      for (String line : printed) out.println(line);
-      out.print(report);
+      if (jsonOut) {
+        out.print(Report.jsonText(session, source.name()));   // --json -: the JSON alone on standard output, for tools
+      } else {
+        for (String line : printed) out.println(line);
+        out.print(report);
+      }
       out.flush();
       return session.allExpectationsHeld() ? 0 : 1;
     } catch (ScriptError e) {

@@ -20,6 +20,16 @@ class MainTest {
     assertTrue(r[1].contains("Start the REPL"));
   }
 
+  @Test void jsonDashWritesTheJsonAloneToStandardOutput() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("kss", ".kss");
+    java.nio.file.Files.writeString(f, "machine { cpus 1 }\nfork a\nexpect threads.live == 1\n");
+    String[] r = run("run", f.toString(), "--json", "-");
+    assertEquals("0", r[0], r[2]);
+    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1]);
+    assertTrue(root.get("passed").asBoolean(), r[1]);
+    assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("-")), "no file named -");
+  }
+
   @Test void helpAndVersion() {
     assertEquals("0", run("--help")[0]);
     assertTrue(run("--help")[1].contains("Exit codes"));
