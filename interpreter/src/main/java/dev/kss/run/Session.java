@@ -699,6 +699,9 @@ public final class Session {
     } catch (TraceError x) {
       rp.close();
       throw new ScriptError(r.filePos(), x.describe());
+    } catch (RuntimeException x) {
+      rp.close();
+      throw located(x, r.filePos());
     }
     m.apply(new Op.Join(m.now()));
     m.restartMetrics(policy);

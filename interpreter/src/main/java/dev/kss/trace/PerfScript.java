@@ -36,6 +36,8 @@ public final class PerfScript implements Closeable {
   private long lastTime = Long.MIN_VALUE;
   /** An event read but not yet returned: an alloc_vmap_area waits for its call chain. */
   private TraceEvent held;
+  /** Whether the last event line read was {@link #held}'s (call-chain lines belong to the event line above them). */
+  private boolean underHeld;
   private boolean ended;
 
   private PerfScript(String name, InputStream raw) throws IOException {
@@ -91,9 +93,10 @@ public final class PerfScript implements Closeable {
       if (line.charAt(0) == '\t') { chain(line); continue; }
       TraceEvent e = parse(line);
       if (e == CHAIN) { chain(line); continue; }
-      if (e == SKIPPED) continue;
+      if (e == SKIPPED) { underHeld = false; continue; }
       TraceEvent out = held;
       held = e;
+      underHeld = true;
       if (out != null) return out;
     }
     TraceEvent out = held;
@@ -117,7 +120,7 @@ public final class PerfScript implements Closeable {
 
   /** A call-chain line: an alloc_vmap_area reached from copy_process() allocates a thread stack. */
   private void chain(String line) {
-    if (held instanceof TraceEvent.VmapAlloc a)
+    if (underHeld && held instanceof TraceEvent.VmapAlloc a)
       held = a.withChain(line.contains(" copy_process+") || line.contains(" alloc_thread_stack_node+") || line.contains(" dup_task_struct+"));
   }
 
@@ -131,7 +134,7 @@ public final class PerfScript implements Closeable {
     }
     eventLines++;
     int close = line.indexOf(']', open);
-    int cpu = (int) digits(line, open + 1, close, line, "the CPU");
+    int cpu = (int) within(digits(line, open + 1, close, line, "the CPU"), MAX_CPUS - 1, line, "the CPU");
     int p = close + 1;
     while (line.charAt(p) == ' ') p++;
     int colon = line.indexOf(':', p);
@@ -142,7 +145,7 @@ public final class PerfScript implements Closeable {
     while (pidEnd > 0 && line.charAt(pidEnd - 1) == ' ') pidEnd--;
     int pidStart = pidEnd;
     while (pidStart > 0 && isDigit(line.charAt(pidStart - 1))) pidStart--;
-    int pid = (int) digits(line, pidStart, pidEnd, line, "the pid");
+    int pid = (int) within(digits(line, pidStart, pidEnd, line, "the pid"), PID_MAX_LIMIT, line, "the pid");
     if (pidStart > 0 && line.charAt(pidStart - 1) == '-') { pid = -pid; pidStart--; }   // ":-1 -1": a task perf could not resolve
     int nameStart = colon + 1;
     while (nameStart < line.length() && line.charAt(nameStart) == ' ') nameStart++;
@@ -198,10 +201,16 @@ public final class PerfScript implements Closeable {
     return -1;
   }
 
-  /** A call-chain line written with spaces instead of a tab: an address in hex, then a symbol. */
+  /**
+   * A call-chain line written with spaces instead of a tab: indented, an address in hex, then a
+   * symbol; never a line with an event header's {@code [CPU]} in it (a truncated event line).
+   */
   private static boolean looksLikeChain(String line) {
     int i = 0, n = line.length();
     while (i < n && line.charAt(i) == ' ') i++;
+    if (i == 0) return false;
+    for (int b = line.indexOf(" ["); b >= 0; b = line.indexOf(" [", b + 1))
+      if (b + 2 < n && isDigit(line.charAt(b + 2))) return false;
     int s = i;
     while (i < n && Character.digit(line.charAt(i), 16) >= 0) i++;
     return i > s && i < n && line.charAt(i) == ' ';
@@ -239,10 +248,18 @@ public final class PerfScript implements Closeable {
     return s * 1_000_000_000L + ns;
   }
 
+  /** A pid or CPU field: no more than the kernel allows (PID_MAX_LIMIT pids, NR_CPUS CPUs). */
   private int intField(String line, int from, String key, String kind) {
     long v = longField(line, from, key, kind);
-    if (v > Integer.MAX_VALUE) throw bad(line, kind + ": " + key.trim() + " is out of range");
-    return (int) v;
+    return (int) within(v, key.contains("cpu") ? MAX_CPUS - 1 : PID_MAX_LIMIT, line, kind + ": " + key.trim().replace("=", ""));
+  }
+
+  /** include/linux/threads.h: PID_MAX_LIMIT is 4 M on 64-bit; x86-64's NR_CPUS is at most 8192. */
+  static final long PID_MAX_LIMIT = 4 * 1024 * 1024, MAX_CPUS = 8192;
+
+  private long within(long v, long max, String line, String what) {
+    if (v > max) throw bad(line, what + " " + v + " is out of range (at most " + max + ")");
+    return v;
   }
 
   private long longField(String line, int from, String key, String kind) {

@@ -407,10 +407,10 @@ class PerfScriptTest {
     }
   }
 
-  // ---- known bugs (failing until PerfScript is fixed; see the comments)
+  // ---- bugs these tests found (each failed before its fix in PerfScript)
 
   /**
-   * BUG: the header's CPU is cast to int without a range check (PerfScript.parse: {@code (int)
+   * Found: the header's CPU is cast to int without a range check (PerfScript.parse: {@code (int)
    * digits(...)} for "the CPU"), so {@code [4294967296]} reads as CPU 0 and {@code [4294967295]} as
    * CPU -1 instead of being refused at their line.
    */
@@ -423,7 +423,7 @@ class PerfScriptTest {
   }
 
   /**
-   * BUG: the header's pid is cast the same way (PerfScript.parse, "the pid"), so
+   * Found: the header's pid is cast the same way (PerfScript.parse, "the pid"), so
    * {@code sh 4294967396 [000]} reads as pid 100, another task.
    */
   @Test void aHeaderPidBeyondAnIntIsAnErrorNotAWrappedNumber() {
@@ -433,7 +433,7 @@ class PerfScriptTest {
   }
 
   /**
-   * BUG: a call chain under an event the reader skips is taken for the chain of the alloc_vmap_area
+   * Found: a call chain under an event the reader skips is taken for the chain of the alloc_vmap_area
    * before it (PerfScript.next keeps the alloc held across the skipped event and chain() adds any
    * tab line to it), so an alloc without a chain, or with one outside the fork path, becomes a fork
    * path stack vmalloc.
@@ -449,7 +449,7 @@ class PerfScriptTest {
   }
 
   /**
-   * BUG: a truncated event line whose command name is made of hex digits ({@code cc1},
+   * Found: a truncated event line whose command name is made of hex digits ({@code cc1},
    * {@code dd}) passes for a call-chain line written with spaces (PerfScript.looksLikeChain does not
    * ask for indentation) and is dropped silently instead of being refused at its line.
    */

@@ -285,10 +285,10 @@ class ReplayFuzzTest {
     assertTrue(outcomes.getOrDefault(Outcome.LINE_ERROR, 0) > MUTANTS / 20, "too few mutants were refused: " + outcomes);
   }
 
-  // ---- known bug (failing until the reader or the survey range-checks the header's CPU)
+  // ---- a bug this test found (it failed before PerfScript range-checked the header's CPU)
 
   /**
-   * BUG: a CPU in the header beyond int range is not refused. {@code [2147483648]} and
+   * Found: a CPU in the header beyond int range is not refused. {@code [2147483648]} and
    * {@code [4294967295]} wrap to negative CPUs in PerfScript.parse ({@code (int) digits(...)}),
    * which TraceSurvey ignores; {@code [2147483647]} overflows {@code h.cpu() + 1} in
    * TraceSurvey.of, so the survey still says 2 CPUs. The replay then reaches the machine with that
