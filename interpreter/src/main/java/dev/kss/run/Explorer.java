@@ -109,6 +109,7 @@ public final class Explorer {
     ScriptError refusal = null;
     boolean complete = true;
     boolean interrupted = false;
+    Progress progress = new Progress(t0);
     search:
     while (!queue.isEmpty()) {
       if (stop.getAsBoolean()) {
@@ -118,6 +119,7 @@ public final class Explorer {
       }
       Node node = queue.poll();
       boolean moved = false, blocked = false;
+      if ((seen.size() & 1023) == 0) progress.tick(seen.size(), queue.size(), interleavings);
       for (int i = 0; i < node.s.strands(); i++) {
         if (node.s.strandDone(i)) continue;
         Session next = node.s.copy();
@@ -171,6 +173,7 @@ public final class Explorer {
       }
       node.s = moved ? null : node.s;
     }
+    progress.done();
     long nanos = System.nanoTime() - t0;
     if (interleavings == 0 && refusal != null)
       throw new ScriptError(refusal.pos(), "no order of the explore's programs can run to its end: " + refusal.getMessage(), refusal.getCause());
@@ -196,6 +199,33 @@ public final class Explorer {
           complete, steps, values, findings, stuck, interrupted));
     }
     return out;
+  }
+
+  /**
+   * A progress line for searches longer than a second, on a terminal only (System.console():
+   * nothing in CI, pipes or files), rewritten in place and cleared at the end.
+   */
+  private static final class Progress {
+    private final long t0;
+    private final boolean terminal = System.console() != null;
+    private long last;
+    private boolean shown;
+
+    Progress(long t0) { this.t0 = t0; }
+
+    void tick(long states, long queued, long interleavings) {
+      long now = System.nanoTime();
+      if (!terminal || now - t0 < 1_000_000_000L || now - last < 250_000_000L) return;
+      last = now;
+      shown = true;
+      System.err.print("\rkss explore: " + states + " states, " + queued + " to search, " + interleavings + " interleavings finished, "
+          + (now - t0) / 1_000_000_000L + " s (Ctrl-C in the REPL stops it)   ");
+      System.err.flush();
+    }
+
+    void done() {
+      if (shown) System.err.print("\r" + " ".repeat(100) + "\r");
+    }
   }
 
   /** The witness run again from the start with a listener: each violation it shows, with its CPU, thread, address and frame. */
