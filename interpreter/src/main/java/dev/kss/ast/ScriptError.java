@@ -20,13 +20,25 @@ public class ScriptError extends RuntimeException {
 
   public Pos pos() { return pos; }
 
+  /** The most of the line the diagnostic shows: a longer line is cut to this much around the caret. */
+  static final int WINDOW = 80;
+
   /** The three lines of the diagnostic. */
   public String render() {
     String line = pos.source().line(pos.line());
+    int at = Math.min(Math.max(pos.col() - 1, 0), line.length() + WINDOW); // where the caret goes
+    String cut = "...";
+    int from = 0;
+    if (line.length() > WINDOW) { // show WINDOW characters around the caret, "..." where cut
+      from = Math.max(0, Math.min(at - WINDOW / 2, line.length() - WINDOW));
+      int to = Math.min(line.length(), from + WINDOW);
+      line = (from > 0 ? cut : "") + line.substring(from, to) + (to < line.length() ? cut : "");
+      at = at - from + (from > 0 ? cut.length() : 0);
+    }
     StringBuilder caret = new StringBuilder();
     // Keep tabs so the caret lines up with the line above it.
-    for (int i = 0; i < pos.col() - 1 && i < line.length(); i++) caret.append(line.charAt(i) == '\t' ? '\t' : ' ');
-    for (int i = line.length(); i < pos.col() - 1; i++) caret.append(' ');
+    for (int i = 0; i < at && i < line.length(); i++) caret.append(line.charAt(i) == '\t' ? '\t' : ' ');
+    for (int i = line.length(); i < at; i++) caret.append(' ');
     return pos + ": " + getMessage() + "\n    " + line + "\n    " + caret + "^\n";
   }
 }

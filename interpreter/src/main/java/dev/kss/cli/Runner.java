@@ -47,6 +47,9 @@ public final class Runner {
     } catch (NoSuchFileException e) {
       err.println("kss: cannot read " + file + ": no such file");
       return 2;
+    } catch (ScriptError e) { // not UTF-8: where, as for any error in the script
+      err.print(e.render());
+      return 2;
     } catch (IOException | RuntimeException e) {
       err.println("kss: cannot read " + file + ": " + e.getMessage());
       return 2;

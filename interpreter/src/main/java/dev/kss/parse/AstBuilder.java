@@ -29,6 +29,8 @@ final class AstBuilder extends KssBaseVisitor<Object> {
 
   List<Stmt> statements(ScriptContext script) { return stmts(script.stmt()); }
 
+  Stmt statement(StmtContext s) { return (Stmt) visit(s); }
+
   private List<Stmt> stmts(List<StmtContext> list) {
     List<Stmt> out = new ArrayList<>(list.size());
     for (StmtContext s : list) out.add((Stmt) visit(s));

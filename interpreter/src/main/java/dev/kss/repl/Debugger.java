@@ -363,6 +363,9 @@ public final class Debugger {
     } catch (NoSuchFileException e) {
       out.println("cannot read " + file + ": no such file");
       return;
+    } catch (ScriptError e) { // not UTF-8
+      out.print(e.render());
+      return;
     } catch (IOException | RuntimeException e) {
       out.println("cannot read " + file + ": " + e.getMessage());
       return;

@@ -8,7 +8,9 @@ import dev.kss.ast.Script;
 import dev.kss.ast.Source;
 import dev.kss.ast.Stmt;
 import dev.kss.ast.Unit;
+import dev.kss.grammar.KssParser;
 import java.util.List;
+import org.antlr.v4.runtime.atn.DecisionInfo;
 import org.junit.jupiter.api.Test;
 
 class ParserTest {
@@ -149,5 +151,56 @@ class ParserTest {
   @Test void theDiagnosticShowsTheLineAndACaret() {
     String r = error("fork a\n  depth a ,\n").render();
     assertEquals("t.kss:2:11: unexpected ',', expected an expression or 'dist'\n      depth a ,\n              ^\n", r);
+  }
+
+  /**
+   * Long runs of separators in lists with no statement (hostile input, issue 18) parse, and ANTLR's
+   * prediction looks at a few tokens per token, not at the rest of the run at every token of it:
+   * its lookahead as its profiler counts it, not a timing. Before the grammar was rewritten, each
+   * of the first four took 7 to 60 s, with an ambiguity at every separator and n²/2 tokens looked at.
+   */
+  @Test void thousandsOfBlankLinesSemicolonsAndCommentsParseWithLookaheadLinearInTheirLength() {
+    record Case(String what, String text, int statements) {}
+    List<Case> cases = List.of(
+        new Case("3,000 blank lines", "\n".repeat(3000), 0),
+        new Case("3,200 ';'", ";".repeat(3200), 0),
+        new Case("4,000 comment lines", "# a comment\n".repeat(4000), 0),
+        new Case("a loop whose 2,000-line body is commented out",
+            "fork a\nrepeat 3 {\n" + "  # enter a; depth a 8 KiB; leave a\n".repeat(2000) + "}\nexit a\n", 3),
+        new Case("2,000 blank lines between statements and 2,000 after them",
+            "fork a\n" + "\n".repeat(2000) + "exit a\n" + "\n".repeat(2000), 2));
+    for (Case c : cases) {
+      Source source = Source.of("t.kss", c.text());
+      KssParser parser = Parser.parser(source);
+      parser.setProfile(true);
+      List<Stmt> statements = new AstBuilder(source, parser.getTokenStream()).statements(parser.script());
+      assertEquals(c.statements(), statements.size(), c.what());
+      long lookahead = 0;
+      int ambiguities = 0;
+      for (DecisionInfo d : parser.getParseInfo().getDecisionInfo()) {
+        lookahead += d.SLL_TotalLook + d.LL_TotalLook;
+        ambiguities += d.ambiguities.size();
+      }
+      int tokens = parser.getTokenStream().size();
+      assertEquals(0, ambiguities, c.what() + ": ambiguous separators");
+      assertTrue(lookahead <= 2L * tokens, c.what() + ": prediction looked at " + lookahead + " tokens of " + tokens);
+    }
+    assertTrue(((Stmt.Repeat) parse(cases.get(3).text()).get(1)).body().isEmpty());
+  }
+
+  @Test void anErrorAfterTheSeparatorsThatOpenABlockStillListsTheEndOfTheStatement() {
+    assertEquals("unexpected 'foo', expected a statement, '}' or the end of the statement", error("repeat 2 {\n\n  foo\n}").getMessage());
+    assertEquals("unexpected '(', expected a statement, '}' or the end of the statement", error("machine {;\n (\n}").getMessage());
+    assertEquals("unexpected 'foo', expected '}', 'cpu' or the end of the statement", error("parallel {\n foo }").getMessage());
+    assertEquals("unexpected 'foo', expected a statement or the end of the statement", error("\n\nfoo").getMessage());
+    assertTrue(error("repeat 2 {\n\n").incomplete());
+  }
+
+  @Test void aSyntaxErrorComesBeforeAnEarlierStatementsOtherErrors() {
+    SyntaxError e = error("print \"\\q\"\nfork a on cpu 0 on cpu 1\nfork b c\n");
+    assertEquals(3, e.pos().line());
+    var first = assertThrows(dev.kss.ast.ScriptError.class, () -> parse("fork a\nprint \"\\q\"\nfork a on cpu 0 on cpu 1\n"));
+    assertEquals(2, first.pos().line());
+    assertTrue(first.getMessage().startsWith("unknown escape"), first.getMessage());
   }
 }
