@@ -810,7 +810,8 @@ public final class Session {
   }
 
   private static void whole(double v, Pos pos, String what) {
-    if (v != Math.rint(v) || Math.abs(v) > 9e15) throw new ScriptError(pos, what + " must be a whole number, not " + Values.number(v));
+    if (v != Math.rint(v)) throw new ScriptError(pos, what + " must be a whole number, not " + Values.number(v));
+    if (Math.abs(v) > 9e15) throw new ScriptError(pos, what + " must be at most 9e15 (9,000,000,000,000,000) in size, not " + Values.number(v));
   }
 
   private Sampler sampler(Stmt.Dist d) {

@@ -42,6 +42,14 @@ class HostileInputTest {
 
   private static final byte[] BOM = bytes(0xef, 0xbb, 0xbf);
 
+  @Test void aHugeWholeCountIsRefusedForItsSizeNotAsNotWhole() {
+    Scripts.Result r = Scripts.run("big.kss", "machine { cpus 1 }\nrepeat 1000000000000000000 {\n  advance 1 ns\n}\n");
+    assertEquals(2, r.exit());
+    assertTrue(r.firstErrorLine().startsWith("big.kss:2:8: a repeat count must be at most 9e15"), r.err());
+    Scripts.Result half = Scripts.run("half.kss", "machine { cpus 1 }\nrepeat 2.5 {\n  advance 1 ns\n}\n");
+    assertTrue(half.firstErrorLine().contains("must be a whole number, not 2.5"), half.err());
+  }
+
   @Test void aByteOrderMarkAtTheStartOfAFileIsSkipped() throws IOException {
     Path ok = file("bom.kss", BOM, utf8("fork a\nexpect 1 == 1\n"));
     Run r = run("run", ok.toString());
