@@ -189,12 +189,10 @@ public final class Checker {
     Source source;
     try {
       if (u.isPath()) {
-        Path base = from.path() == null ? Path.of("") : from.path().toAbsolutePath().getParent();
-        Path file = base.resolve(u.name()).normalize();
+        Path file = beside(from, u.name());
         if (!loaded.add(file.toString())) return;
         if (!Files.isRegularFile(file)) throw new ScriptError(u.namePos(), "cannot read '" + u.name() + "': no such file");
-        String shown = from.path() == null ? u.name() : Path.of(from.name()).resolveSibling(u.name()).normalize().toString();
-        source = Source.read(file, shown);
+        source = Source.read(file, shown(from, u.name()));
       } else {
         if (!loaded.add("stdlib:" + u.name())) return;
         source = modules.stdlib(u.name());
@@ -406,13 +404,22 @@ public final class Checker {
     if (eventBodies > 0) throw new ScriptError(r.pos(), "a replay cannot be inside a syscall, atomic or noirq body");
     PolicyDef policy = r.policy() == null ? defaultPolicy : policy(r.policy());
     sizeOrDist(null, r.dist());
-    Path base = source == null || source.path() == null ? Path.of("") : source.path().toAbsolutePath().getParent();
-    Path file = base.resolve(r.file()).normalize();
+    Path file = beside(source, r.file());
     if (!Files.exists(file)) throw new ScriptError(r.filePos(), "cannot read the trace '" + r.file() + "': no such file");
     if (!Files.isRegularFile(file) || !Files.isReadable(file))
       throw new ScriptError(r.filePos(), "cannot read the trace '" + r.file() + "': " + (Files.isDirectory(file) ? "it is a directory" : "not readable"));
-    String shown = source == null || source.path() == null ? r.file() : Path.of(source.name()).resolveSibling(r.file()).normalize().toString();
-    program.traces.put(r, new Program.Trace(file, shown, policy));
+    program.traces.put(r, new Program.Trace(file, shown(source, r.file()), policy));
+  }
+
+  /** A file a script names ({@code use "x.kss"}, {@code replay "t.perf.txt"}): relative to the script's own file. */
+  private static Path beside(Source from, String name) {
+    Path base = from == null || from.path() == null ? Path.of("") : from.path().toAbsolutePath().getParent();
+    return base.resolve(name).normalize();
+  }
+
+  /** That file's name in messages: beside the script's name as it was given. */
+  private static String shown(Source from, String name) {
+    return from == null || from.path() == null ? name : Path.of(from.name()).resolveSibling(name).normalize().toString();
   }
 
   private void eventBody(List<Stmt> body) {

@@ -12,6 +12,7 @@ import dev.kss.check.PolicyDef;
 import dev.kss.parse.Parser;
 import dev.kss.run.Format;
 import dev.kss.run.Options;
+import dev.kss.run.Report;
 import dev.kss.run.Session;
 import dev.kss.machine.metrics.Metric;
 import dev.kss.trace.PerfScript;
@@ -183,14 +184,14 @@ final class ReplayCommand {
     root.put("trace", trace);
     root.put("cpus", cpus);
     ObjectNode t = root.putObject("recorded");
-    for (TraceMetric m : TraceMetric.values()) put(t, m.key, r.value(m));
+    for (TraceMetric m : TraceMetric.values()) Report.number(t, m.key, r.value(m));
     ObjectNode ps = root.putObject("policies");
     for (var e : runs.entrySet()) {
       Session s = e.getValue();
       ObjectNode o = ps.putObject(e.getKey());
       for (Row row : ROWS) {
         Object v = s.machine().metric(row.metric, s.policy(s.usedPolicies().get(0)));
-        put(o, row.metric, v instanceof Number x ? x.doubleValue() : Double.NaN);
+        Report.number(o, row.metric, v instanceof Number x ? x.doubleValue() : Double.NaN);
       }
     }
     try {
@@ -200,12 +201,6 @@ final class ReplayCommand {
       err.println("kss replay: cannot write " + json + ": " + e.getMessage());
       return 2;
     }
-  }
-
-  private static void put(ObjectNode o, String key, double d) {
-    if (Double.isNaN(d) || Double.isInfinite(d)) o.putNull(key);
-    else if (d == Math.rint(d) && Math.abs(d) < 9e15) o.put(key, (long) d);
-    else o.put(key, d);
   }
 
   private static String pad(String s, int n) { return s + " ".repeat(Math.max(0, n - s.length())); }

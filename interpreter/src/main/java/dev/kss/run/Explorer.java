@@ -59,24 +59,25 @@ public final class Explorer {
     }
   }
 
+  /** A state of the search: its session until it is expanded, how it was reached, how many interleavings reach it. */
   private static final class Node {
     Session s;
     final Node parent;
-    final Step step;
+    /** The program whose event led here from the parent (-1: the start). */
+    final int strand;
     long paths;
-    final int depth;
 
-    Node(Session s, Node parent, Step step, long paths) {
+    Node(Session s, Node parent, int strand, long paths) {
       this.s = s;
       this.parent = parent;
-      this.step = step;
+      this.strand = strand;
       this.paths = paths;
-      this.depth = parent == null ? 0 : parent.depth + 1;
     }
 
-    List<Step> path() {
-      List<Step> out = new ArrayList<>();
-      for (Node n = this; n.parent != null; n = n.parent) out.add(0, n.step);
+    /** The programs chosen from the start to here, in order. */
+    List<Integer> path() {
+      List<Integer> out = new ArrayList<>();
+      for (Node n = this; n.parent != null; n = n.parent) out.add(0, n.strand);
       return out;
     }
   }
@@ -99,7 +100,7 @@ public final class Explorer {
     long t0 = System.nanoTime();
     Map<Long, Node> seen = new HashMap<>();
     ArrayDeque<Node> queue = new ArrayDeque<>();
-    Node root = new Node(start, null, null, 1);
+    Node root = new Node(start, null, -1, 1);
     seen.put(merge ? start.exploreKey() : 0L, root);
     queue.add(root);
     int n = expects.size();
@@ -149,7 +150,7 @@ public final class Explorer {
           complete = false;
           break search;
         }
-        Node child = new Node(next, node, new Step(i, next.strandCpu(i), next.lastEventOf(i).pos().line(), text(next.machine(), ops)), node.paths);
+        Node child = new Node(next, node, i, node.paths);
         seen.put(key, child);
         queue.add(child);
       }
@@ -186,14 +187,14 @@ public final class Explorer {
         case ALWAYS -> matching[e] == interleavings;
       };
       Node w = witness[e];
-      List<Step> steps = w == null ? List.of() : w.path();
+      List<Step> steps = List.of();
       String values = "";
-      List<String> findings = List.of();
+      List<String> findings = new ArrayList<>();
       if (w != null) {
         StringBuilder v = new StringBuilder();
         w.s.holds(x, v);
         values = v.toString();
-        findings = findings(start, steps);
+        steps = witness(start, w.path(), findings);
       }
       out.put(x, new Verdict(x, held && complete || held && x.quantifier() == Stmt.Quantifier.EXISTS, matching[e], interleavings, seen.size(), nanos,
           complete, steps, values, findings, stuck, interrupted));
@@ -228,21 +229,28 @@ public final class Explorer {
     }
   }
 
-  /** The witness run again from the start with a listener: each violation it shows, with its CPU, thread, address and frame. */
-  private static List<String> findings(Session start, List<Step> steps) {
+  /**
+   * The witness run again from the start (the search keeps only which program each step chose):
+   * each event as script text with its CPU and line, and into {@code findings} each violation it
+   * shows, with its CPU, thread, address and frame.
+   */
+  private static List<Step> witness(Session start, List<Integer> strands, List<String> findings) {
     Session s = start.copy();
     Machine m = s.machine();
-    List<String> out = new ArrayList<>();
     m.listen(new Probe() {
       @Override public void violation(int cpu, Task thread, long time, Metric kind, long va) {
         long pte = m.kernel().pageTable.pte(va);
         String frame = PageTable.present(pte) ? "the page table maps it to frame " + PageTable.pfn(pte) : "the page table no longer maps it";
-        out.add(kind.key + ": cpu " + cpu + ", thread " + thread + ", address 0x" + Long.toHexString(va) + " (" + frame + "), policy "
+        findings.add(kind.key + ": cpu " + cpu + ", thread " + thread + ", address 0x" + Long.toHexString(va) + " (" + frame + "), policy "
             + m.policies().get(thread.policy).name);
       }
     });
-    for (Step st : steps) s.exploreStep(st.strand());
-    return out;
+    List<Step> steps = new ArrayList<>();
+    for (int i : strands) {
+      List<Op> ops = s.exploreStep(i);
+      steps.add(new Step(i, s.strandCpu(i), s.lastEventOf(i).pos().line(), text(m, ops)));
+    }
+    return steps;
   }
 
   /** The operations of one event as statements of a CPU program (the witness script's). */

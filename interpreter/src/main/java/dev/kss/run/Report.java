@@ -167,7 +167,7 @@ public final class Report {
   }
 
   /** A figure as JSON: whole numbers as integers, NaN (not known) as null. */
-  private static void number(ObjectNode o, String key, double d) {
+  public static void number(ObjectNode o, String key, double d) {
     if (Double.isNaN(d) || Double.isInfinite(d)) o.putNull(key);
     else if (d == Math.rint(d) && Math.abs(d) < 9e15) o.put(key, (long) d);
     else o.put(key, d);

@@ -342,7 +342,7 @@ public final class Session {
     if (best == null && parallel.stuck() != null) {
       Pending p = parallel.stuck().pending.peek();
       parallel = null;
-      throw new ScriptError(p.event().thread() != null ? p.event().thread().pos() : p.event().pos(),
+      throw new ScriptError(p.where(),
           "'" + p.op().thread() + "' sleeps, and no CPU program wakes it: its '" + p.op().keyword() + "' waits for ever");
     }
     if (best == null) {
@@ -352,18 +352,23 @@ public final class Session {
       m.apply(new Op.Join(end));
       return false;
     }
-    Pending p = best.pending.poll();
+    run(best, best.pending.poll());
+    return true;
+  }
+
+  /** Applies one queued operation of CPU program {@code s}, on from the end of its previous one. */
+  private void run(Strand s, Pending p) {
+    Machine m = machine();
     at = p.event.pos().toString();
-    lastCpu = best.cpu;
+    lastCpu = s.cpu;
     try {
-      Task t = m.apply(p.op, best.time);
-      best.time = m.lastEnd();
+      Task t = m.apply(p.op, s.time);
+      s.time = m.lastEnd();
       if (p.then != null) p.then.accept(t);
       afterEvent();
     } catch (RuntimeException x) {
-      throw located(x, p.event.thread() != null ? p.event.thread().pos() : p.event.pos());
+      throw located(x, p.where());
     }
-    return true;
   }
 
   /** Runs {@code s}'s statements until it has an event to run, or to its end. */
@@ -609,26 +614,15 @@ public final class Session {
     Strand s = parallel.strands[i];
     prime(s);
     if (s.pending.isEmpty()) return null;
-    Machine m = machine();
     List<Op> ran = new ArrayList<>();
     while (!s.pending.isEmpty()) {
       Pending p = s.pending.poll();
-      at = p.event.pos().toString();
-      lastCpu = s.cpu;
-      Pos where = p.event.thread() != null ? p.event.thread().pos() : p.event.pos();
       int on = p.op.runsOn();
       // A wake may come from any CPU (try_to_wake_up() runs on the waker's); a touch names its CPU.
       if (on >= 0 && on != s.cpu && !(p.op instanceof Op.Wake))
-        throw new ScriptError(where, "in cpu " + s.cpu + "'s program, '" + p.op.thread() + "' runs on cpu " + on
+        throw new ScriptError(p.where(), "in cpu " + s.cpu + "'s program, '" + p.op.thread() + "' runs on cpu " + on
             + ": in an explore each program's events run on its own CPU (migrate the thread there first, or put the event in cpu " + on + "'s program)");
-      try {
-        Task t = m.apply(p.op, s.time);
-        s.time = m.lastEnd();
-        if (p.then != null) p.then.accept(t);
-        afterEvent();
-      } catch (RuntimeException x) {
-        throw located(x, where);
-      }
+      run(s, p);
       ran.add(p.op);
     }
     return ran;
@@ -683,14 +677,14 @@ public final class Session {
     if (survey.cpus > cpus)
       throw new ScriptError(r.filePos(), "the trace ran on " + survey.cpus + " CPUs, the machine has " + cpus
           + ": give it at least as many (machine { cpus " + survey.cpus + " })");
-    Slot depth = r.dist() == null ? null : new Slot(program.slot(r.dist()));
+    int depthSlot = r.dist() == null ? -1 : program.slot(r.dist());
     Replay.Driver driver = new Replay.Driver() {
       @Override public Task apply(Op op, long at) {
         Task t = m.apply(op, at);
         if (options.check()) afterOp();
         return t;
       }
-      @Override public long sleepDepth() { return depth == null ? -1 : dists[depth.slot].sample(rng); }
+      @Override public long sleepDepth() { return depthSlot < 0 ? -1 : dists[depthSlot].sample(rng); }
       @Override public Task current(int cpu) { return m.cpu(cpu).current(); }
     };
     Replay rp = new Replay(PerfScript.open(tr.file(), tr.shown()), survey, policy.id, driver);
@@ -710,8 +704,6 @@ public final class Session {
     replayStmt = r;
     replayDepth = main.top;
   }
-
-  private record Slot(int slot) {}
 
   /** One event of the running replay; false when the trace has ended (what follows starts after its last event). */
   private boolean stepReplay() {
@@ -864,7 +856,10 @@ public final class Session {
   }
 
   /** An operation a CPU program has reached and not yet run; {@code then} takes its result (a fork's thread). */
-  private record Pending(Op op, Event event, java.util.function.Consumer<Task> then) {}
+  private record Pending(Op op, Event event, java.util.function.Consumer<Task> then) {
+    /** Where an error of this operation is reported: its event's thread, or the event. */
+    Pos where() { return event.thread() != null ? event.thread().pos() : event.pos(); }
+  }
 
   /** One CPU's program in a parallel block: its cursor, the end of its last event, its next operations. */
   private static final class Strand {

@@ -216,10 +216,12 @@ public final class PerfScript implements Closeable {
     return i > s && i < n && line.charAt(i) == ' ';
   }
 
+  /** The events read, the most frequent first. */
+  private static final String[] KNOWN = {SWITCH, MIGRATE, WAKEUP_NEW, FORK, EXIT, VMAP_ALLOC, VMAP_FREE, PURGE};
+
   private static String known(String line, int from, int to) {
     int n = to - from;
-    for (String k : new String[] {SWITCH, MIGRATE, WAKEUP_NEW, FORK, EXIT, VMAP_ALLOC, VMAP_FREE, PURGE})
-      if (k.length() == n && line.startsWith(k, from)) return k;
+    for (String k : KNOWN) if (k.length() == n && line.startsWith(k, from)) return k;
     return null;
   }
 

@@ -25,10 +25,12 @@ public final class Metrics {
   private Latency[][] scopedLatency;
   /**
    * stacks.resident integrated over time (frames x ns), for the whole machine at [0] and policy p
-   * at [p + 1], up to {@code areaAt}; each mean is taken from its {@code since} (the start, or
+   * at [p + 1], up to its {@code areaTo}; each mean is taken from its {@code since} (the start, or
    * the last {@link #restart} of that scope).
    */
   private long[] area, since;
+  /** How far each scope's area has been added up; {@code areaAt} is the latest time a level changed (never going back). */
+  private long[] areaTo;
   private long areaAt;
 
   public Metrics(Clock clock) {
@@ -41,6 +43,7 @@ public final class Metrics {
     for (int i = 0; i < OPS; i++) globalLatency[i] = new Latency();
     area = new long[1];
     since = new long[1];
+    areaTo = new long[1];
   }
 
   private Metrics(Metrics o, Clock clock) {
@@ -59,6 +62,7 @@ public final class Metrics {
     area = o.area.clone();
     areaAt = o.areaAt;
     since = o.since.clone();
+    areaTo = o.areaTo.clone();
   }
 
   /** A copy that reads the CPU from {@code clock} (the copy's). */
@@ -71,9 +75,10 @@ public final class Metrics {
       scopedLatency = Arrays.copyOf(scopedLatency, id + 1);
       area = Arrays.copyOf(area, id + 2);
       since = Arrays.copyOf(since, id + 2);
+      areaTo = Arrays.copyOf(areaTo, id + 2);
     }
     area[id + 1] = 0;
-    since[id + 1] = areaAt;
+    since[id + 1] = areaTo[id + 1] = areaAt;
     Arrays.fill(scoped, id * N, (id + 1) * N, 0);
     scopedLatency[id] = new Latency[OPS];
     for (int i = 0; i < OPS; i++) scopedLatency[id][i] = new Latency();
@@ -84,7 +89,11 @@ public final class Metrics {
   /** The same, for something CPU {@code cpu} did (a flush on an IPI's target). */
   public void addOn(int cpu, int policy, Metric c, long n) {
     int i = c.ordinal(), j = policy * N + i;
-    if (c == Metric.STACKS_RESIDENT) integrate(clock.now(cpu));
+    if (c == Metric.STACKS_RESIDENT) {
+      areaAt = Math.max(areaAt, clock.now(cpu));
+      integrate(-1);
+      integrate(policy);
+    }
     global[i] += n;
     perCpu[cpu * N + i] += n;
     scoped[j] += n;
@@ -97,23 +106,31 @@ public final class Metrics {
 
   public void inc(int policy, Metric c) { add(policy, c, 1); }
 
-  /** Adds stacks.resident x the time since the last change (time taken as never going back across CPUs). */
-  private void integrate(long now) {
-    if (now <= areaAt) return;
-    long dt = now - areaAt;
-    int r = Metric.STACKS_RESIDENT.ordinal();
-    area[0] += global[r] * dt;
-    for (int p = 1; p < area.length; p++) area[p] += scoped[(p - 1) * N + r] * dt;
-    areaAt = now;
+  /**
+   * Adds a scope's stacks.resident x the time since its area was last added up, to the latest
+   * change ({@code areaAt}): a scope whose level did not change in between needs no work, so a
+   * change costs the same however many policies there are.
+   */
+  private void integrate(int policyOrMinus1) {
+    int s = policyOrMinus1 + 1;
+    if (areaAt > areaTo[s]) {
+      area[s] += level(policyOrMinus1) * (areaAt - areaTo[s]);
+      areaTo[s] = areaAt;
+    }
   }
 
-  /** stacks.resident (frames) averaged over time from the start, or the last restart, to {@code now}. */
-  public double residentMean(int policyOrMinus1, long now) {
-    integrate(now);
-    long span = areaAt - since[policyOrMinus1 + 1];
+  private long level(int policyOrMinus1) {
     int r = Metric.STACKS_RESIDENT.ordinal();
-    if (span <= 0) return policyOrMinus1 < 0 ? global[r] : scoped[policyOrMinus1 * N + r];
-    return (double) area[policyOrMinus1 + 1] / span;
+    return policyOrMinus1 < 0 ? global[r] : scoped[policyOrMinus1 * N + r];
+  }
+
+  /** stacks.resident (frames) averaged over time from the start, or the scope's last restart, to {@code now} (reading changes nothing). */
+  public double residentMean(int policyOrMinus1, long now) {
+    int s = policyOrMinus1 + 1;
+    long to = Math.max(now, areaAt), level = level(policyOrMinus1);
+    long span = to - since[s];
+    if (span <= 0) return level;
+    return (double) (area[s] + level * (to - areaTo[s])) / span;
   }
 
   /**
@@ -123,7 +140,7 @@ public final class Metrics {
    * (threads alive, pages mapped, stacks cached) stay, and so do other policies' figures.
    */
   public void restart(long now, int policy) {
-    integrate(now);
+    areaAt = Math.max(areaAt, now);
     int r = Metric.STACKS_RESIDENT.ordinal(), peak = Metric.STACKS_RESIDENT_PEAK.ordinal();
     for (Metric m : Metric.values()) {
       if (m.kind != Metric.Kind.COUNTED) continue;
@@ -139,7 +156,7 @@ public final class Metrics {
       scopedLatency[policy][i] = new Latency();
     }
     area[0] = area[policy + 1] = 0;
-    since[0] = since[policy + 1] = areaAt;
+    since[0] = since[policy + 1] = areaTo[0] = areaTo[policy + 1] = areaAt;
   }
 
   public long get(Metric c, int policyOrMinus1) {
@@ -165,7 +182,7 @@ public final class Metrics {
   }
 
   public void state(State s) {
-    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length).put(area, 0, area.length).put(since, 0, since.length).put(areaAt);
+    s.put(global, 0, N).put(scoped, 0, scoped.length).put(perCpu, 0, perCpu.length).put(area, 0, area.length).put(since, 0, since.length).put(areaTo, 0, areaTo.length).put(areaAt);
     for (Latency l : globalLatency) l.state(s);
     for (Latency[] ls : scopedLatency) if (ls != null) for (Latency l : ls) l.state(s);
   }
